@@ -1,0 +1,1 @@
+"""Graph algorithms over projections of the store."""

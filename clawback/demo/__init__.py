@@ -1,0 +1,1 @@
+"""Synthetic demo portfolios in the public input format, with labels."""

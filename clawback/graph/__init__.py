@@ -1,0 +1,1 @@
+"""The graph model (one declarative schema) and the graph stores that hold it."""

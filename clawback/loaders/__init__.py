@@ -1,0 +1,1 @@
+"""Loaders: read the input contract (CSV, TSV, Parquet, XLSX), validate, quarantine, load."""
