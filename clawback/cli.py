@@ -1,0 +1,290 @@
+"""The ``clawback`` command line.
+
+User errors (bad input files, a store that cannot be opened) print one line starting with
+``error:`` and exit with status 1; nothing a user does should print a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from clawback import __version__
+from clawback.errors import ClawbackError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="clawback",
+    help="Find the assets debtors hide with relatives before a bankruptcy filing, and prove it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_STORE = Path("clawback-data")
+StoreOpt = Annotated[
+    Path,
+    typer.Option("--store", help="Embedded store directory (created on first load).",
+                 envvar="CLAWBACK_STORE"),
+]
+
+
+AddressOpt = Annotated[
+    str, typer.Option(help="Address to listen on (0.0.0.0 to serve other machines).")
+]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class DataFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+
+
+def _user_errors(func: F) -> F:
+    """Turn ClawbackError into one line on stderr and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ClawbackError as e:
+            err.print(f"[bold red]error:[/] {e}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def _progress(enabled: bool = True) -> Iterator[Callable[[str, float], None]]:
+    """A progress bar on stderr; yields ``update(stage, fraction)``."""
+    if not enabled or not err.is_terminal:
+        yield lambda stage, fraction: None
+        return
+    columns = (TextColumn("{task.description:<40}"), BarColumn(), TaskProgressColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("starting", total=1.0)
+
+        def update(stage: str, fraction: float) -> None:
+            bar.update(task, description=stage, completed=fraction)
+
+        yield update
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        out.print(f"clawback {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback,
+                                          is_eager=True, help="Print the version and exit.")]
+    = False,
+) -> None:
+    """Find the assets debtors hide with relatives before a bankruptcy filing, and prove it."""
+
+
+@app.command()
+@_user_errors
+def generate(
+    out_dir: Annotated[Path, typer.Argument(help="Directory to write the portfolio into.")],
+    size: Annotated[int, typer.Option(min=1, help="Number of debtor cases.")] = 300,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")]
+    = 7,
+    fmt: Annotated[DataFormat, typer.Option("--format", help="File format of the tables.")]
+    = DataFormat.csv,
+) -> None:
+    """Generate a synthetic demo portfolio (with labels.csv) in the input format."""
+    from clawback.demo.generator import generate_portfolio
+
+    with _progress() as update:
+        summary = generate_portfolio(out_dir, size=size, seed=seed, fmt=fmt.value,
+                                     progress=update)
+    rows = ", ".join(f"{n} {t}" for t, n in summary.tables.items())
+    out.print(f"wrote {out_dir}: {summary.cases} cases ({summary.evaders} evaders, "
+              f"{summary.honest} honest); {rows}", highlight=False)
+
+
+def _load(directory: Path, store_path: Path, report: Path | None, quarantine: Path | None,
+          tz: str) -> Any:
+    from clawback.graph.embedded import LadybugStore
+    from clawback.loaders.load import load_directory
+
+    with _progress() as update, LadybugStore(store_path) as store:
+        result = load_directory(
+            directory, store, tz=tz, quarantine_path=quarantine,
+            progress=lambda stage, done, total: update(stage, done / max(total, 1)),
+        )
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(result.to_json() + "\n", encoding="utf-8")
+    store_report = Path(result.quarantine_file or "").parent / "report.json"
+    if store_report.parent.is_dir():
+        store_report.write_text(result.to_json() + "\n", encoding="utf-8")
+    return result
+
+
+def _print_load(result: Any) -> None:
+    table = Table(title=f"load {result.batch_id} → {result.store}")
+    for col in ("table", "read", "loaded", "duplicates", "quarantined", "encoding"):
+        table.add_column(col, justify="left" if col in ("table", "encoding") else "right")
+    names = {t: f for f in result.files for t in [f.rsplit(".", 1)[0]]}
+    for name, c in result.tables.items():
+        table.add_row(name, str(c.read), str(c.loaded), str(c.duplicates), str(c.quarantined),
+                      result.encodings.get(names.get(name, ""), ""))
+    out.print(table)
+    if result.quarantined:
+        out.print(f"{result.quarantined} rows quarantined: {result.quarantine_file}",
+                  highlight=False)
+    for table_name, columns in result.extra_columns.items():
+        out.print(f"{table_name}: kept unknown columns {', '.join(columns)} as extra properties",
+                  highlight=False)
+    if result.ignored_files:
+        out.print(f"ignored files: {', '.join(result.ignored_files)}", highlight=False)
+
+
+@app.command()
+@_user_errors
+def load(
+    directory: Annotated[Path, typer.Argument(help="Input directory (see docs/input-format.md).")],
+    store: StoreOpt = DEFAULT_STORE,
+    report: Annotated[Path | None, typer.Option(help="Write the load report (JSON) here.")]
+    = None,
+    quarantine: Annotated[Path | None, typer.Option(
+        help="Write the quarantine CSV here (default: STORE/loads/BATCH/quarantine.csv).")]
+    = None,
+    tz: Annotated[str, typer.Option(help="Time zone of timestamps written without an offset.")]
+    = "Asia/Shanghai",
+    strict: Annotated[bool, typer.Option(help="Exit with status 3 if any row was quarantined.")]
+    = False,
+) -> None:
+    """Validate an input directory and load it into the store.
+
+    Bad rows go to the quarantine file with file, row, column and reason; a file-level problem
+    stops the load before anything is written. Loading the same input again changes nothing.
+    """
+    result = _load(directory, store, report, quarantine, tz)
+    _print_load(result)
+    if strict and result.quarantined:
+        raise typer.Exit(3)
+
+
+@app.command()
+@_user_errors
+def stats(
+    store: StoreOpt = DEFAULT_STORE,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json.")]
+    = OutputFormat.table,
+) -> None:
+    """Count nodes per label and relationships per type in the store."""
+    from clawback.graph.embedded import LadybugStore
+
+    with LadybugStore(store, read_only=True) as st:
+        counts = st.counts()
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(counts))
+        return
+    table = Table(title=f"store {store}")
+    table.add_column("kind")
+    table.add_column("name")
+    table.add_column("count", justify="right")
+    for kind, values in (("node", counts["nodes"]), ("relationship", counts["relationships"])):
+        for name, n in values.items():
+            table.add_row(kind, name, str(n))
+    out.print(table)
+
+
+def _reset_store(store: Path) -> None:
+    """Empty a store directory, refusing to touch a directory that is not a store."""
+    from clawback.graph.embedded import DB_FILE
+
+    if store.exists() and any(store.iterdir()) and not (store / DB_FILE).exists():
+        raise ClawbackError(f"{store} exists and is not a clawback store; choose another --store")
+    shutil.rmtree(store, ignore_errors=True)
+
+
+def _serve(store: Path, port: int, address: str) -> None:
+    script = Path(__file__).parent / "app" / "main.py"
+    env = {**os.environ, "CLAWBACK_STORE": str(store.resolve())}
+    command = [sys.executable, "-m", "streamlit", "run", str(script),
+               "--server.port", str(port), "--server.headless", "true",
+               "--server.address", address, "--browser.gatherUsageStats", "false"]
+    out.print(f"serving the app on http://localhost:{port} (Ctrl-C to stop)")
+    with suppress(KeyboardInterrupt):
+        subprocess.run(command, env=env, check=False)
+
+
+@app.command(name="app")
+@_user_errors
+def app_command(
+    store: StoreOpt = DEFAULT_STORE,
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+    address: AddressOpt = "localhost",
+) -> None:
+    """Serve the investigator app (Streamlit) for a store."""
+    from clawback.graph.embedded import DB_FILE
+
+    if not (store / DB_FILE).exists():
+        raise ClawbackError(f"no clawback store at {store} (run 'clawback load' first)")
+    _serve(store, port, address)
+
+
+@app.command()
+@_user_errors
+def demo(
+    size: Annotated[int, typer.Option(min=1, help="Number of debtor cases to generate.")] = 300,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the portfolio.")]
+    = Path("demo-portfolio"),
+    store: StoreOpt = DEFAULT_STORE,
+    no_app: Annotated[bool, typer.Option("--no-app", help="Stop after loading.")] = False,
+    port: Annotated[int, typer.Option(help="Port for the app.")] = 8501,
+    address: AddressOpt = "localhost",
+) -> None:
+    """Generate a demo portfolio, load it into a fresh store, then serve the app."""
+    from clawback.demo.generator import generate_portfolio
+
+    with _progress() as update:
+        generate_portfolio(out_dir, size=size, seed=seed, progress=update)
+    _reset_store(store)
+    result = _load(out_dir, store, None, None, "Asia/Shanghai")
+    _print_load(result)
+    if not no_app:
+        _serve(store, port, address)
+
+
+def main() -> None:
+    """Entry point of the ``clawback`` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

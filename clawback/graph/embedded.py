@@ -1,0 +1,320 @@
+"""The embedded graph store on LadybugDB (the maintained fork of Kuzu).
+
+A store is a directory::
+
+    STORE/graph.lbdb      the database file
+    STORE/loads/BATCH/    the report and quarantine file of each load
+    STORE/.initial-load   present only while a first load into an empty store runs
+
+Writes into a non-empty store run in one transaction. The first load into an empty store uses
+the engine's faster non-transactional bulk path; if it fails (or the process dies) the marker
+file tells the next open to reset the store to empty, which is exactly what it was before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import ladybug
+import pyarrow as pa
+
+from clawback.errors import StoreError
+from clawback.graph.schema import SCHEMA, Schema
+from clawback.graph.store import (
+    ARROW_TYPES,
+    ChangeSet,
+    GraphStore,
+    NodeChanges,
+    QueryResult,
+    RelChanges,
+)
+
+__all__ = ["DB_FILE", "LadybugStore", "ddl_statements"]
+
+DB_FILE = "graph.lbdb"
+_MARKER = ".initial-load"
+_LB_TYPES = {
+    "string": "STRING",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "float": "DOUBLE",
+    "int": "INT64",
+    "bool": "BOOLEAN",
+}
+
+
+def _q(name: str) -> str:
+    """Backquote an identifier taken from the schema (never from user input)."""
+    return f"`{name}`"
+
+
+def ddl_statements(schema: Schema = SCHEMA) -> list[str]:
+    """``CREATE ... IF NOT EXISTS`` for every node label and relationship type."""
+    statements = []
+    for label, node in schema.nodes.items():
+        props = ", ".join(
+            f"{_q(p)} {_LB_TYPES[t]}" for p, t in schema.node_properties(label).items()
+        )
+        statements.append(
+            f"CREATE NODE TABLE IF NOT EXISTS {_q(label)}({props}, PRIMARY KEY({_q(node.key)}))"
+        )
+    for name, rel in schema.relationships.items():
+        pairs = ", ".join(
+            f"FROM {_q(a)} TO {_q(b)}" for a in rel.from_labels for b in rel.to_labels
+        )
+        props = ", ".join(
+            f"{_q(p)} {_LB_TYPES[t]}" for p, t in schema.rel_properties(name).items()
+        )
+        storage = f" WITH (storage_direction = '{rel.embedded_storage}')"
+        statements.append(f"CREATE REL TABLE IF NOT EXISTS {_q(name)}({pairs}, {props}){storage}")
+    return statements
+
+
+class LadybugStore(GraphStore):
+    """A graph store in a local directory, on LadybugDB.
+
+    >>> import tempfile
+    >>> with LadybugStore(tempfile.mkdtemp()) as store:
+    ...     store.counts()["nodes"]["Person"]
+    0
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        schema: Schema = SCHEMA,
+        buffer_pool_bytes: int = 2 << 30,
+    ):
+        self.path = Path(path)
+        self.schema = schema
+        self.read_only = read_only
+        if read_only and not (self.path / DB_FILE).exists():
+            raise StoreError(f"no clawback store at {self.path} (run 'clawback load' first)")
+        if not read_only:
+            self.path.mkdir(parents=True, exist_ok=True)
+        self._buffer_pool_bytes = buffer_pool_bytes
+        self._open()
+        if not read_only and (self.path / _MARKER).exists():
+            self._reset()
+
+    def _open(self) -> None:
+        try:
+            self._db = ladybug.Database(
+                str(self.path / DB_FILE),
+                read_only=self.read_only,
+                buffer_pool_size=self._buffer_pool_bytes,
+            )
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as e:
+            raise StoreError(f"cannot open the store at {self.path}: {e}") from e
+        if not self.read_only:
+            self.ensure_schema()
+
+    # -- setup ------------------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def _reset(self) -> None:
+        """Empty the store after an interrupted first load (it was empty before that load)."""
+        for name in [*self.schema.relationships, *self.schema.nodes]:
+            self._run(f"DROP TABLE IF EXISTS {_q(name)}")
+        self.ensure_schema()
+        self._run("CHECKPOINT")
+        (self.path / _MARKER).unlink(missing_ok=True)
+
+    def ensure_schema(self) -> None:
+        for statement in ddl_statements(self.schema):
+            self._run(statement)
+
+    def _run(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> Any:
+        try:
+            result = self._conn.execute(cypher, dict(parameters or {}))
+        except RuntimeError as e:
+            raise StoreError(f"embedded store {self.path}: {e}") from e
+        return result
+
+    # -- reads ------------------------------------------------------------------------------
+    def counts(self) -> dict[str, dict[str, int]]:
+        nodes = {
+            label: self._count(f"MATCH (n:{_q(label)}) RETURN count(*)")
+            for label, node in self.schema.nodes.items()
+            if not node.system
+        }
+        rels = {
+            name: self._count(f"MATCH ()-[r:{_q(name)}]->() RETURN count(*)")
+            for name in self.schema.relationships
+        }
+        return {"nodes": nodes, "relationships": rels}
+
+    def _count(self, cypher: str) -> int:
+        return int(self._run(cypher).get_next()[0])
+
+    def node_table(self, label: str, columns: Sequence[str] | None = None) -> pa.Table:
+        types = self.schema.node_properties(label)
+        columns = list(columns or types)
+        ret = ", ".join(f"n.{_q(c)} AS {_q(c)}" for c in columns)
+        table = self._arrow(f"MATCH (n:{_q(label)}) RETURN {ret}")
+        return _typed(table, {c: types[c] for c in columns})
+
+    def edge_table(self, rel_type: str, columns: Sequence[str] | None = None) -> pa.Table:
+        rel = self.schema.relationships[rel_type]
+        types = self.schema.rel_properties(rel_type)
+        columns = list(columns or types)
+        parts = []
+        for a in rel.from_labels:
+            for b in rel.to_labels:
+                ka, kb = self.schema.nodes[a].key, self.schema.nodes[b].key
+                ret = ", ".join(
+                    [f"a.{_q(ka)} AS `from`", f"b.{_q(kb)} AS `to`"]
+                    + [f"r.{_q(c)} AS {_q(c)}" for c in columns]
+                )
+                t = self._arrow(f"MATCH (a:{_q(a)})-[r:{_q(rel_type)}]->(b:{_q(b)}) RETURN {ret}")
+                t = t.append_column("from_label", pa.array([a] * len(t), pa.string()))
+                t = t.append_column("to_label", pa.array([b] * len(t), pa.string()))
+                parts.append(t)
+        types = {"from": "string", "to": "string", **{c: types[c] for c in columns},
+                 "from_label": "string", "to_label": "string"}
+        table = pa.concat_tables([_typed(t, types) for t in parts])
+        order = ["from", "to", "from_label", "to_label", *columns]
+        return table.select(order)
+
+    def existing(self, element: str) -> pa.Table:
+        if element in self.schema.nodes:
+            key = self.schema.nodes[element].key
+            cols = [key] if self.schema.nodes[element].system else [key, "row_hash"]
+            return self.node_table(element, cols)
+        key = self.schema.relationships[element].key
+        return self.edge_table(element, [key, "row_hash"]).select(["from", "to", key, "row_hash"])
+
+    def _arrow(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> pa.Table:
+        result = self._run(cypher, parameters)
+        return result.get_as_arrow(chunk_size=1_000_000)
+
+    def query(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> QueryResult:
+        with self._read_only_transaction():
+            result = self._run(cypher, parameters)
+            if isinstance(result, list):
+                raise StoreError("one Cypher statement at a time, please")
+            columns = result.get_column_names()
+            rows = [list(row) for row in result.get_all()]
+        return QueryResult(columns=columns, rows=rows)
+
+    @contextlib.contextmanager
+    def _read_only_transaction(self) -> Iterator[None]:
+        if self.read_only:
+            yield
+            return
+        self._run("BEGIN TRANSACTION READ ONLY")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(RuntimeError):
+                self._conn.execute("ROLLBACK")
+
+    # -- writes -----------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        counts = self.counts()
+        return not any(counts["nodes"].values()) and not any(counts["relationships"].values())
+
+    def apply(self, changes: ChangeSet) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} is open read-only")
+        if self.is_empty():
+            self._apply_initial(changes)
+            return
+        self._run("BEGIN TRANSACTION")
+        try:
+            self._write(changes)
+        except BaseException:
+            with contextlib.suppress(RuntimeError):
+                self._conn.execute("ROLLBACK")
+            raise
+        self._run("COMMIT")
+
+    def _apply_initial(self, changes: ChangeSet) -> None:
+        marker = self.path / _MARKER
+        marker.touch()
+        try:
+            self._write(changes)
+            self._run("CHECKPOINT")
+        except BaseException:
+            self._reset()
+            raise
+        marker.unlink()
+
+    def _write(self, changes: ChangeSet) -> None:
+        for node in changes.nodes:
+            self._write_nodes(node)
+        for rel in changes.relationships:
+            self._delete_rels(rel)
+        for rel in changes.relationships:
+            for group in rel.create:
+                if len(group.table):
+                    self._copy(
+                        rel.rel_type, group.table,
+                        f" (from='{group.from_label}', to='{group.to_label}')",
+                    )
+        if changes.batch:
+            batch = pa.Table.from_pylist([dict(changes.batch)])
+            self._run(
+                "MERGE (b:LoadBatch {batch_id: $batch_id}) SET "
+                + ", ".join(f"b.{_q(k)} = ${k}" for k in changes.batch if k != "batch_id"),
+                {k: v for k, v in batch.to_pylist()[0].items()},
+            )
+
+    def _write_nodes(self, node: NodeChanges) -> None:
+        if len(node.create):
+            self._copy(node.label, node.create, "")
+        if len(node.update):
+            key = self.schema.nodes[node.label].key
+            # LOAD FROM binds each column as a variable; positional aliases avoid clashes
+            # between property names and Cypher keywords.
+            names = node.update.column_names
+            updates = node.update.rename_columns([f"c{i}" for i in range(len(names))])  # noqa: F841
+            sets = ", ".join(f"n.{_q(p)} = c{i}" for i, p in enumerate(names) if p != key)
+            self._run(
+                f"LOAD FROM updates MATCH (n:{_q(node.label)}) "
+                f"WHERE n.{_q(key)} = c{names.index(key)} SET {sets}"
+            )
+
+    def _delete_rels(self, rel: RelChanges) -> None:
+        if not rel.delete:
+            return
+        key = self.schema.relationships[rel.rel_type].key
+        self._run(
+            f"MATCH ()-[r:{_q(rel.rel_type)}]->() WHERE r.{_q(key)} IN $keys DELETE r",
+            {"keys": list(rel.delete)},
+        )
+
+    def _copy(self, table_name: str, table: pa.Table, options: str) -> None:
+        data = table  # noqa: F841  (scanned by name by the engine)
+        self._run(f"COPY {_q(table_name)} FROM data{options}")
+
+    def close(self) -> None:
+        conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
+        if conn is not None:
+            conn.close()
+        if db is not None:
+            db.close()
+        self._conn = self._db = None
+
+    def destroy(self) -> None:
+        """Close and delete the whole store directory."""
+        self.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _typed(table: pa.Table, types: Mapping[str, str]) -> pa.Table:
+    """Cast an engine result to the schema's Arrow types (empty results come back untyped)."""
+    arrays = []
+    for name, t in types.items():
+        column = table.column(name) if len(table) else pa.chunked_array([], ARROW_TYPES[t])
+        arrays.append(column.cast(ARROW_TYPES[t]) if column.type != ARROW_TYPES[t] else column)
+    return pa.table(dict(zip(types, arrays, strict=True)))

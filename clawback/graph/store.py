@@ -1,0 +1,159 @@
+"""The graph-store interface that both backends implement.
+
+A store holds the graph described by :data:`clawback.graph.schema.SCHEMA`. The loaders hand it a
+:class:`ChangeSet` computed against what it already holds; the algorithms read typed node and
+edge tables (Arrow) from it; the query layer runs parameterized, read-only Cypher.
+
+The embedded backend (:mod:`clawback.graph.embedded`, LadybugDB) is the default; Neo4j gets its
+own module. Cypher shared by both sticks to the dialect both engines accept.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from clawback.graph.schema import SCHEMA, Schema
+
+__all__ = [
+    "ARROW_TYPES",
+    "ChangeSet",
+    "GraphStore",
+    "NodeChanges",
+    "QueryResult",
+    "RelChanges",
+    "RelGroup",
+    "arrow_schema",
+]
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+    "float": pa.float64(),
+    "int": pa.int64(),
+    "bool": pa.bool_(),
+}
+
+
+def arrow_schema(property_types: Mapping[str, str]) -> pa.Schema:
+    """The Arrow schema of a node or relationship table with these property types."""
+    return pa.schema([(name, ARROW_TYPES[t]) for name, t in property_types.items()])
+
+
+@dataclass(frozen=True)
+class NodeChanges:
+    """Nodes of one label to create and to update (full rows with every property)."""
+
+    label: str
+    create: pa.Table
+    update: pa.Table
+
+
+@dataclass(frozen=True)
+class RelGroup:
+    """Relationships of one type between one pair of labels.
+
+    ``table`` has the columns ``from`` and ``to`` (the end nodes' keys) and then every property.
+    """
+
+    from_label: str
+    to_label: str
+    table: pa.Table
+
+
+@dataclass(frozen=True)
+class RelChanges:
+    """Relationships of one type to delete (by key) and to create.
+
+    A changed relationship is deleted and created again: its end nodes may have changed.
+    """
+
+    rel_type: str
+    delete: Sequence[str] = ()
+    create: Sequence[RelGroup] = ()
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """Everything one load writes, applied atomically by :meth:`GraphStore.apply`."""
+
+    nodes: Sequence[NodeChanges] = ()
+    relationships: Sequence[RelChanges] = ()
+    batch: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(len(n.create) or len(n.update) for n in self.nodes) and not any(
+            len(r.delete) or any(len(g.table) for g in r.create) for r in self.relationships
+        )
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of a read-only query, with their column names."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+class GraphStore(ABC):
+    """What every backend provides. Use it as a context manager, or call :meth:`close`."""
+
+    schema: Schema = SCHEMA
+    read_only: bool = False
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the store is (a directory or a URI), for messages."""
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create every node label and relationship type of the schema that is missing."""
+
+    @abstractmethod
+    def existing(self, element: str) -> pa.Table:
+        """Key, ``row_hash`` (and, for relationships, ``from``/``to`` keys) of what is stored."""
+
+    @abstractmethod
+    def is_empty(self) -> bool:
+        """True when the store holds no node and no relationship."""
+
+    @abstractmethod
+    def apply(self, changes: ChangeSet) -> None:
+        """Write a change set. All of it or, on any failure, none of it."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, dict[str, int]]:
+        """``{"nodes": {label: n}, "relationships": {type: n}}`` for every schema element."""
+
+    @abstractmethod
+    def node_table(self, label: str, columns: Sequence[str] | None = None) -> pa.Table:
+        """Every node of a label as an Arrow table typed by the schema."""
+
+    @abstractmethod
+    def edge_table(self, rel_type: str, columns: Sequence[str] | None = None) -> pa.Table:
+        """Every relationship of a type: ``from``, ``to`` (end-node keys), ``from_label``,
+        ``to_label``, then the requested properties (all by default), typed by the schema."""
+
+    @abstractmethod
+    def query(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run read-only Cypher with ``$parameters``; the engine itself refuses writes."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
