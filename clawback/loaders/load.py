@@ -214,9 +214,10 @@ def _company_person_clash(person_ids: pd.Index) -> Callable:
 # -- validation -------------------------------------------------------------------------------
 def _store_keys(store: GraphStore, schema: Schema, empty: bool) -> dict[str, pd.Index]:
     known = {}
-    for table, spec in schema.inputs.items():
-        if spec.key is None:
-            continue
+    referenced = {ref for spec in schema.inputs.values() for column in spec.columns.values()
+                  for ref in column.ref}
+    for table in sorted(referenced):
+        spec = schema.inputs[table]
         if empty:
             known[table] = pd.Index([], dtype=object)
             continue
@@ -238,7 +239,7 @@ def _validate_all(raws: Mapping[str, RawTable], known: dict[str, pd.Index], tz: 
             rules["checks"] = _company_person_clash(known["persons"])
         vt = validate_table(raws[table], known, tz=tz, schema=schema, **rules)
         key = schema.inputs[table].key
-        if key is not None:
+        if key is not None and table in known:
             known[table] = known[table].append(pd.Index(vt.data[key].to_numpy())).unique()
         valid[table] = vt
     return valid

@@ -48,7 +48,8 @@ class Issues:
         return np.unique(np.concatenate(self.positions))
 
     def records(self, raw: RawTable) -> pd.DataFrame:
-        """One quarantine record per bad row; several problems of a row are joined by '; '."""
+        """One quarantine record per bad row; several problems of a row are joined by '; ',
+        in the order of the columns."""
         if not self.positions:
             return pd.DataFrame(columns=QUARANTINE_COLUMNS)
         parts = [
@@ -56,6 +57,9 @@ class Issues:
             for pos, col, reasons in zip(self.positions, self.columns, self.reasons, strict=True)
         ]
         issues = pd.concat(parts, ignore_index=True)
+        order = {c: i for i, c in enumerate(raw.frame.columns)}
+        issues["order"] = issues["column"].map(order).fillna(len(order))
+        issues = issues.sort_values(["pos", "order"], kind="stable")
         grouped = issues.groupby("pos", sort=True).agg(
             column=("column", lambda s: ";".join(dict.fromkeys(s))),
             reason=("reason", lambda s: "; ".join(s)),

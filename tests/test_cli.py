@@ -1,0 +1,79 @@
+"""The command line as a user runs it: a real process, real files, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.loaders.test_load import ACCOUNTS, PERSONS, TRANSFERS, write_input
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop("CLAWBACK_STORE", None)
+    return subprocess.run([sys.executable, "-m", "clawback.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=300)
+
+
+def test_help_explains_every_command():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("generate", "load", "stats", "app", "demo"):
+        assert command in result.stdout
+    load_help = run("load", "--help").stdout
+    for option in ("--store", "--report", "--quarantine", "--tz", "--strict"):
+        assert option in load_help
+
+
+def test_load_report_and_stats(tmp_path):
+    directory = write_input(tmp_path / "in", {"persons": PERSONS, "accounts": ACCOUNTS,
+                                              "transfers": TRANSFERS})
+    store, report = tmp_path / "store", tmp_path / "report.json"
+    result = run("load", str(directory), "--store", str(store), "--report", str(report))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert set(data["tables"]) == {"persons", "accounts", "transfers"}
+    for counts in data["tables"].values():
+        assert counts["read"] == counts["loaded"] + counts["duplicates"] + counts["quarantined"]
+    assert Path(data["quarantine_file"]).is_file()
+    assert data["encodings"] == {"persons.csv": "utf-8", "accounts.csv": "utf-8",
+                                 "transfers.csv": "utf-8"}
+    stats = json.loads(run("stats", "--store", str(store), "--format", "json").stdout)
+    assert stats["nodes"]["Person"] == data["tables"]["persons"]["loaded"]
+    assert stats["relationships"]["TRANSFERRED_TO"] == data["tables"]["transfers"]["loaded"]
+    strict = run("load", str(directory), "--store", str(store), "--strict")
+    assert strict.returncode == 3
+
+
+@pytest.mark.parametrize("breakage", ["missing column", "undecodable", "no persons"])
+def test_file_level_errors_are_one_line_and_change_nothing(tmp_path, breakage):
+    directory = write_input(tmp_path / "in", {"persons": PERSONS, "accounts": ACCOUNTS})
+    store = tmp_path / "store"
+    assert run("load", str(directory), "--store", str(store)).returncode == 0
+    before = run("stats", "--store", str(store), "--format", "json").stdout
+    if breakage == "missing column":
+        write_input(directory, {"accounts": ACCOUNTS.replace("holder_id", "owner")})
+        expected = "accounts.csv: missing required column 'holder_id'"
+    elif breakage == "undecodable":
+        (directory / "accounts.csv").write_bytes(b"account_id,holder_id\n\xff\xfe\xfa\x00\x81,P1\n")
+        expected = "accounts.csv"
+    else:
+        (directory / "persons.csv").unlink()
+        expected = "persons"
+    result = run("load", str(directory), "--store", str(store))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and expected in lines[0]
+    assert run("stats", "--store", str(store), "--format", "json").stdout == before
+
+
+def test_stats_on_a_missing_store_is_one_line(tmp_path):
+    result = run("stats", "--store", str(tmp_path / "nowhere"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no clawback store" in result.stderr
