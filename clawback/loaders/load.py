@@ -27,7 +27,14 @@ import pyarrow as pa
 from clawback import __version__
 from clawback.errors import InputFileError
 from clawback.graph.schema import SCHEMA, Schema
-from clawback.graph.store import ChangeSet, GraphStore, NodeChanges, RelChanges, RelGroup
+from clawback.graph.store import (
+    ChangeSet,
+    GraphStore,
+    NodeChanges,
+    RelChanges,
+    RelGroup,
+    arrow_schema,
+)
 from clawback.loaders.build import Elements, build_elements, stable_id
 from clawback.loaders.readers import RawTable, discover_tables, read_table
 from clawback.loaders.validate import QUARANTINE_COLUMNS, Issues, ValidTable, validate_table
@@ -247,15 +254,20 @@ def _validate_all(raws: Mapping[str, RawTable], known: dict[str, pd.Index], tz: 
 
 # -- comparing with the store -----------------------------------------------------------------
 def _arrow(frame: pd.DataFrame, types: Mapping[str, str]) -> pa.Table:
-    from clawback.graph.store import arrow_schema
-
+    """The frame's columns in schema order and Arrow types (zero-copy where pandas allows)."""
     schema = arrow_schema(types)
     arrays = []
     for f in schema:
         values = frame[f.name]
-        if f.type == pa.string():
-            values = values.astype(object).where(values.notna(), None)
-        arrays.append(pa.array(values.to_numpy(), type=f.type, from_pandas=True))
+        if values.dtype == object:
+            array = pa.array(values.to_numpy(), from_pandas=True)
+        else:
+            array = pa.Array.from_pandas(values)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        if array.type == pa.null() or array.type != f.type:
+            array = array.cast(f.type)
+        arrays.append(array)
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

@@ -29,6 +29,7 @@ falls outside the years 1900-2100, or is the fictitious Excel serial 60 (1900-02
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -56,23 +57,34 @@ _US_PER_SECOND = 1_000_000
 _US_PER_DAY = 86_400 * _US_PER_SECOND
 _MAX_OFFSET_MINUTES = 18 * 60
 
-# The general date-time grammar (RE2). Named groups that do not take part in a match come back
-# as "", so the five spellings of year/month/day can be joined by plain concatenation.
+# The date-time grammar (RE2, so \d and \s are ASCII-only). It decides which values are
+# accepted; the year/month/day forms must not be mixed (2024-03/05 is bad).
+_TIME = (
+    r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?"  # 14:30, 14:30:00, 14:30:00.123
+    r"\s*(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?"  # Z, +08, +0800, +08:00
+)
 _DATE_TIME_RE = (
     r"^\s*(?:"
-    r"(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})"
-    r"|(?P<y2>\d{4})/(?P<m2>\d{1,2})/(?P<d2>\d{1,2})"
-    r"|(?P<y3>\d{4})\.(?P<m3>\d{1,2})\.(?P<d3>\d{1,2})"
-    r"|(?P<y4>\d{4})(?P<m4>\d{2})(?P<d4>\d{2})"
-    r"|(?P<y5>\d{4})\s*年\s*(?P<m5>\d{1,2})\s*月\s*(?P<d5>\d{1,2})\s*日"
-    r")(?:(?:T|\s+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
-    r"\s*(?P<z>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?\s*$"
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"|[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}"
+    r"|[0-9]{4}\.[0-9]{1,2}\.[0-9]{1,2}"
+    r"|[0-9]{8}"
+    r"|[0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日"
+    r")(?:(?:T|\s+)" + _TIME + r")?\s*$"
+)
+# Field extraction, run only on values that match _DATE_TIME_RE. It is looser (any separators)
+# and has few groups, which makes RE2 several times faster than extracting with the grammar.
+# On a value the grammar accepts it is unambiguous: the year has 4 digits, month and day take
+# at most 2 (greedy), and the time always has a colon.
+_FIELDS_RE = (
+    r"^\s*(?P<y>[0-9]{4})[^0-9]{0,3}(?P<m>[0-9]{1,2})[^0-9]{0,3}(?P<d>[0-9]{1,2})[^0-9]*?"
+    r"(?:(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:[.,](?P<f>[0-9]{1,9}))?)?"
+    r"\s*(?P<z>[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?\s*$"
 )
 _EXCEL_SERIAL_RE = r"^\s*\d{1,5}(?:\.\d+)?\s*$"
 _DECIMAL_RE = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
 
 _DIGIT = np.uint8(ord("0"))
-_DATE_SEPARATORS = np.frombuffer(b"-/.", dtype=np.uint8)
 
 
 @dataclass
@@ -80,7 +92,7 @@ class _Parts:
     """Broken-down date-time fields of n values, as parsed (not yet validated)."""
 
     matched: np.ndarray  # bool: the value had an accepted shape
-    year: np.ndarray  # int64 fields below; 0 where not matched
+    year: np.ndarray  # int32 fields below; 0 where not matched
     month: np.ndarray
     day: np.ndarray
     hour: np.ndarray
@@ -89,19 +101,20 @@ class _Parts:
     micro: np.ndarray
     has_time: np.ndarray  # bool: a time of day was written
     has_offset: np.ndarray  # bool: a UTC offset was written
-    offset_min: np.ndarray  # int64 minutes east of UTC
+    offset_min: np.ndarray  # int32 minutes east of UTC
     serial_us: np.ndarray  # int64 naive microseconds since 1970 for Excel serials
     is_serial: np.ndarray  # bool
 
     @classmethod
     def empty(cls, n: int) -> _Parts:
         def z() -> np.ndarray:
-            return np.zeros(n, dtype=np.int64)
+            return np.zeros(n, dtype=np.int32)
 
         def f() -> np.ndarray:
             return np.zeros(n, dtype=bool)
 
-        return cls(f(), z(), z(), z(), z(), z(), z(), z(), f(), f(), z(), z(), f())
+        serial_us = np.zeros(n, dtype=np.int64)
+        return cls(f(), z(), z(), z(), z(), z(), z(), z(), f(), f(), z(), serial_us, f())
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,8 +124,10 @@ class _Parts:
 
 def _as_arrow(values: pd.Series | Sequence[str]) -> pa.Array:
     """The values as one Arrow (large_)string array without nulls (missing becomes "")."""
-    arr = values if isinstance(values, pa.Array | pa.ChunkedArray) else pa.array(
-        values, from_pandas=True
+    arr = (
+        values
+        if isinstance(values, pa.Array | pa.ChunkedArray)
+        else pa.array(values, from_pandas=True)
     )
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
@@ -134,6 +149,16 @@ def _lengths(arr: pa.Array) -> np.ndarray:
     return np.asarray(pc.binary_length(arr).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
+def _bad(arr: pa.Array, ok: np.ndarray) -> np.ndarray:
+    """Values that did not parse, less the missing ones (empty or only whitespace)."""
+    bad = ~ok & (_lengths(arr) > 0)
+    if bad.any():
+        idx = np.flatnonzero(bad)
+        blank = pc.utf8_is_space(arr.take(pa.array(idx))).to_numpy(zero_copy_only=False)
+        bad[idx[np.asarray(blank, dtype=bool)]] = False
+    return bad
+
+
 def _byte_matrix(arr: pa.Array, width: int) -> np.ndarray:
     """The bytes of an array whose strings are all ``width`` bytes long, as a (n, width) matrix."""
     n = len(arr)
@@ -141,25 +166,28 @@ def _byte_matrix(arr: pa.Array, width: int) -> np.ndarray:
         return np.zeros((0, width), dtype=np.uint8)
     _, offsets_buf, data_buf = arr.buffers()
     offset_type = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    start = int(np.frombuffer(offsets_buf, dtype=offset_type, count=1, offset=arr.offset
-                              * np.dtype(offset_type).itemsize)[0])
+    start = int(
+        np.frombuffer(
+            offsets_buf,
+            dtype=offset_type,
+            count=1,
+            offset=arr.offset * np.dtype(offset_type).itemsize,
+        )[0]
+    )
     flat = np.frombuffer(data_buf, dtype=np.uint8, count=n * width, offset=start)
     return flat.reshape(n, width)
 
 
-def _digits(columns: np.ndarray, positions: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-    """The number written at byte ``positions`` of each value, and whether they are all digits.
-
-    ``columns`` is the transposed byte matrix: ``columns[p]`` holds byte ``p`` of every value.
-    """
-    value = np.zeros(columns.shape[1], dtype=np.int32)
-    ok = np.ones(columns.shape[1], dtype=bool)
+def _digits(mat: np.ndarray, positions: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The number written at byte ``positions`` of each row, and whether they are all digits."""
+    value = np.zeros(mat.shape[0], dtype=np.int32)
+    ok = np.ones(mat.shape[0], dtype=bool)
     for p in positions:
-        d = columns[p] - _DIGIT  # uint8 arithmetic: a non-digit wraps around to >= 10
+        d = mat[:, p] - _DIGIT  # uint8 arithmetic: a non-digit wraps around to >= 10
         ok &= d < 10
         value *= 10
         value += d
-    return value.astype(np.int64), ok
+    return value, ok
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,9 +195,17 @@ def _digits(columns: np.ndarray, positions: Sequence[int]) -> tuple[np.ndarray, 
 # --------------------------------------------------------------------------------------------
 
 
+_FAST_WIDTHS = (19, 10, 20, 23, 25, 16, 8, 21, 22, 24, 26, 27, 28, 29)
+"""Value lengths the fixed-width fast path tries (most common first); others go to the regex."""
+
+
 def _fast_fixed(mat: np.ndarray, width: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Decode the fixed-width layouts; returns (matched mask, fields) for the rows of ``mat``."""
-    mat = np.ascontiguousarray(mat.T)  # one contiguous row per byte position
+    """Decode the fixed-width layouts; returns (matched mask, fields) for the rows of ``mat``.
+
+    Layouts: ``20240305`` (8), ``2024-03-05`` (10, also with ``/`` or ``.``), + ``T14:30`` (16),
+    + ``:00`` (19), and after the seconds either a fraction (``.5`` to ``.123456789``) or a zone
+    (``Z``, ``+08``, ``+0800``, ``+08:00``). Rows that do not fit fall through to the regex.
+    """
     fields: dict[str, np.ndarray] = {}
     if width == 8:  # 20240305
         fields["year"], ok = _digits(mat, range(4))
@@ -181,88 +217,127 @@ def _fast_fixed(mat: np.ndarray, width: int) -> tuple[np.ndarray, dict[str, np.n
     m, ok2 = _digits(mat, (5, 6))
     d, ok3 = _digits(mat, (8, 9))
     fields["month"], fields["day"] = m, d
-    ok &= ok2 & ok3 & (mat[4] == mat[7]) & np.isin(mat[4], _DATE_SEPARATORS)
+    separator = mat[:, 4]
+    ok &= ok2 & ok3 & (separator == mat[:, 7])
+    ok &= (separator == ord("-")) | (separator == ord("/")) | (separator == ord("."))
     if width >= 16:
         fields["hour"], ok4 = _digits(mat, (11, 12))
         fields["minute"], ok5 = _digits(mat, (14, 15))
-        ok &= ok4 & ok5 & ((mat[10] == ord("T")) | (mat[10] == ord(" ")))
-        ok &= mat[13] == ord(":")
-    if width == 19:
+        ok &= ok4 & ok5 & ((mat[:, 10] == ord("T")) | (mat[:, 10] == ord(" ")))
+        ok &= mat[:, 13] == ord(":")
+    if width >= 19:
         fields["second"], ok6 = _digits(mat, (17, 18))
-        ok &= ok6 & (mat[16] == ord(":"))
+        ok &= ok6 & (mat[:, 16] == ord(":"))
+    if width >= 20:
+        ok &= _fast_suffix(mat, width, fields)
     return ok, fields
+
+
+def _fast_suffix(mat: np.ndarray, width: int, fields: dict[str, np.ndarray]) -> np.ndarray:
+    """Decode what follows ``HH:MM:SS`` (a fraction or a zone) into ``fields``; returns ok."""
+    n = mat.shape[0]
+    lead = mat[:, 19]
+    ok = np.zeros(n, dtype=bool)
+    digits = width - 20
+    if 1 <= digits <= 9:  # .5 ... .123456789
+        value, all_digits = _digits(mat, range(20, width))
+        if digits <= 6:
+            value *= 10 ** (6 - digits)
+        else:
+            value //= 10 ** (digits - 6)
+        fraction = all_digits & ((lead == ord(".")) | (lead == ord(",")))
+        fields["micro"] = np.where(fraction, value, 0).astype(np.int32)
+        ok |= fraction
+    zone = np.zeros(n, dtype=bool)
+    minutes = np.zeros(n, dtype=np.int32)
+    if width == 20:  # Z
+        zone = (lead == ord("Z")) | (lead == ord("z"))
+    elif width in (22, 24, 25):  # +08, +0800, +08:00
+        hh, zone = _digits(mat, (20, 21))
+        mm = np.zeros(n, dtype=np.int32)
+        if width == 24:
+            mm, ok_mm = _digits(mat, (22, 23))
+            zone &= ok_mm
+        elif width == 25:
+            mm, ok_mm = _digits(mat, (23, 24))
+            zone &= ok_mm & (mat[:, 22] == ord(":"))
+        zone &= (lead == ord("+")) | (lead == ord("-"))
+        minutes = np.where(lead == ord("-"), -1, 1) * (hh * 60 + mm)
+        minutes[mm >= 60] = 10 * _MAX_OFFSET_MINUTES  # rejected by validation
+        minutes = minutes.astype(np.int32)
+    if zone.any():
+        fields["has_offset"] = zone
+        fields["offset_min"] = np.where(zone, minutes, 0).astype(np.int32)
+        ok |= zone
+    return ok
+
+
+def _column(values: pa.Array) -> np.ndarray:
+    return np.asarray(values.to_numpy(zero_copy_only=False))
 
 
 def _regex_parts(arr: pa.Array, excel: bool) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Parse arbitrary values with the general grammar; returns (matched, fields)."""
     n = len(arr)
     fields: dict[str, np.ndarray] = {}
-    if n == 0:
-        return np.zeros(0, dtype=bool), fields
-    ext = pc.extract_regex(arr, _DATE_TIME_RE)
-    matched = np.asarray(ext.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    matched = np.asarray(_column(pc.match_substring_regex(arr, _DATE_TIME_RE)), dtype=bool)
+    idx = np.flatnonzero(matched)
+    if idx.size:
+        sub = arr if idx.size == n else arr.take(pa.array(idx))
+        ext = pc.extract_regex(sub, _FIELDS_RE)
 
-    def field(*names: str) -> pa.Array:
-        parts = [pc.fill_null(ext.field(name), "") for name in names]
-        if len(parts) == 1:
-            return parts[0]
-        return pc.binary_join_element_wise(*parts, pa.scalar("", parts[0].type))
+        def field(name: str) -> pa.Array:
+            return pc.fill_null(ext.field(name), "")
 
-    def as_int(text: pa.Array) -> np.ndarray:
-        text = pc.if_else(pc.equal(text, ""), "0", text)
-        return np.asarray(pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False))
+        def as_int(text: pa.Array) -> np.ndarray:
+            text = pc.if_else(pc.equal(text, ""), "0", text)
+            return np.asarray(_column(pc.cast(text, pa.int32())), dtype=np.int32)
 
-    fields["year"] = as_int(field("y1", "y2", "y3", "y4", "y5"))
-    fields["month"] = as_int(field("m1", "m2", "m3", "m4", "m5"))
-    fields["day"] = as_int(field("d1", "d2", "d3", "d4", "d5"))
-    hour_text = field("H")
-    fields["has_time"] = np.asarray(
-        pc.not_equal(hour_text, "").to_numpy(zero_copy_only=False), dtype=bool
-    )
-    fields["hour"] = as_int(hour_text)
-    fields["minute"] = as_int(field("M"))
-    fields["second"] = as_int(field("S"))
-    frac = pc.utf8_rpad(field("f"), width=9, padding="0")
-    fields["micro"] = as_int(pc.utf8_slice_codeunits(frac, 0, 6))
+        def scatter(values: np.ndarray) -> np.ndarray:
+            out = np.zeros(n, dtype=values.dtype)
+            out[idx] = values
+            return out
 
-    zone = field("z")
-    zone_np = np.asarray(zone.to_numpy(zero_copy_only=False), dtype=object)
-    fields["has_offset"] = zone_np != ""
-    offset_min = np.zeros(n, dtype=np.int64)
-    with_offset = np.flatnonzero(fields["has_offset"] & ~np.isin(zone_np, ["Z", "z"]))
-    if with_offset.size:
-        digits = pc.replace_substring(pa.array(zone_np[with_offset], pa.string()), ":", "")
-        sign = np.where(
-            pc.starts_with(digits, "-").to_numpy(zero_copy_only=False), -1, 1
-        ).astype(np.int64)
+        fields["year"] = scatter(as_int(field("y")))
+        fields["month"] = scatter(as_int(field("m")))
+        fields["day"] = scatter(as_int(field("d")))
+        hour = field("H")
+        fields["has_time"] = scatter(np.asarray(_column(pc.not_equal(hour, "")), dtype=bool))
+        fields["hour"] = scatter(as_int(hour))
+        fields["minute"] = scatter(as_int(field("M")))
+        fields["second"] = scatter(as_int(field("S")))
+        fraction = pc.utf8_rpad(field("f"), width=9, padding="0")
+        fields["micro"] = scatter(as_int(pc.utf8_slice_codeunits(fraction, 0, 6)))
+        # Zone: "" (none), Z, +08, +0800 or +08:00.
+        zone = field("z")
+        fields["has_offset"] = scatter(np.asarray(_column(pc.not_equal(zone, "")), dtype=bool))
+        digits = pc.replace_substring(zone, ":", "")
+        sign = np.where(_column(pc.starts_with(digits, "-")), -1, 1)
         hh = as_int(pc.utf8_slice_codeunits(digits, 1, 3))
         mm = as_int(pc.utf8_slice_codeunits(digits, 3, 5))
-        bad_minutes = mm >= 60
-        minutes = sign * (hh * 60 + mm)
-        minutes[bad_minutes] = 10 * _MAX_OFFSET_MINUTES  # rejected by validation
-        offset_min[with_offset] = minutes
-    fields["offset_min"] = offset_min
+        minutes = (sign * (hh * 60 + mm)).astype(np.int32)
+        minutes[mm >= 60] = 10 * _MAX_OFFSET_MINUTES  # rejected by validation
+        fields["offset_min"] = scatter(minutes)
 
     if excel:
-        serial = np.asarray(
-            pc.match_substring_regex(arr, _EXCEL_SERIAL_RE).to_numpy(zero_copy_only=False),
-            dtype=bool,
-        )
         # Eight digits is a compact date (20240305); serials have at most five integer digits.
-        serial &= ~matched
+        serial = ~matched & np.asarray(
+            _column(pc.match_substring_regex(arr, _EXCEL_SERIAL_RE)), dtype=bool
+        )
         if serial.any():
-            idx = np.flatnonzero(serial)
-            numbers = pc.cast(pc.utf8_trim_whitespace(arr.take(pa.array(idx))), pa.float64())
-            serial_us, serial_bad = parse_excel_serial(numbers.to_numpy(zero_copy_only=False))
-            keep = ~serial_bad
+            rows = np.flatnonzero(serial)
+            numbers = pc.cast(pc.utf8_trim_whitespace(arr.take(pa.array(rows))), pa.float64())
+            serial_us, serial_bad = parse_excel_serial(_column(numbers))
+            keep = rows[~serial_bad]
             is_serial = np.zeros(n, dtype=bool)
-            is_serial[idx[keep]] = True
+            is_serial[keep] = True
             us = np.zeros(n, dtype=np.int64)
-            us[idx[keep]] = serial_us[keep].astype(np.int64)
+            us[keep] = serial_us[~serial_bad].astype(np.int64)
             fields["is_serial"] = is_serial
             fields["serial_us"] = us
             # A serial with a fraction has a time of day; a whole serial is a date.
-            fields["has_time"] = np.where(is_serial, us % _US_PER_DAY != 0, fields["has_time"])
+            has_time = fields.get("has_time", np.zeros(n, dtype=bool))
+            fields["has_time"] = np.where(is_serial, us % _US_PER_DAY != 0, has_time)
             matched = matched | is_serial
     return matched, fields
 
@@ -273,7 +348,7 @@ def _parse_parts(arr: pa.Array, excel: bool) -> _Parts:
     parts = _Parts.empty(n)
     lengths = _lengths(arr)
     todo = lengths > 0
-    for width in (19, 10, 16, 8):
+    for width in _FAST_WIDTHS:
         rows = lengths == width
         count = int(np.count_nonzero(rows))
         if count == 0:
@@ -297,6 +372,8 @@ def _parse_parts(arr: pa.Array, excel: bool) -> _Parts:
         todo[sel] = False
     rest = np.flatnonzero(todo)
     if rest.size:
+        for spec in dataclasses.fields(parts):  # forget what a failed fast path left there
+            getattr(parts, spec.name)[rest] = 0
         sub = arr if rest.size == n else arr.take(pa.array(rest))
         matched, fields = _regex_parts(sub, excel)
         sel = rest[matched]
@@ -346,8 +423,8 @@ def _validate(parts: _Parts) -> tuple[np.ndarray, np.ndarray]:
 
 def _wall_clock_us(parts: _Parts, day: np.ndarray) -> np.ndarray:
     """Written local wall-clock time as int64 microseconds since 1970 (naive)."""
-    seconds = parts.hour * 3600 + parts.minute * 60 + parts.second
-    wall = day * _US_PER_DAY + seconds * _US_PER_SECOND + parts.micro
+    seconds = parts.hour * 3600 + parts.minute * 60 + parts.second  # int32 suffices (< 86400)
+    wall = day * _US_PER_DAY + seconds.astype(np.int64) * _US_PER_SECOND + parts.micro
     if parts.is_serial.any():
         wall[parts.is_serial] = parts.serial_us[parts.is_serial]
     return wall
@@ -403,8 +480,7 @@ def parse_dates(values: pd.Series, *, excel: bool = False) -> tuple[np.ndarray, 
     arr = _as_arrow(values)
     parts = _parse_parts(arr, excel)
     ok, day = _validate(parts)
-    present = _lengths(arr) > 0
-    bad = present & ~ok
+    bad = _bad(arr, ok)
     out = day.astype("datetime64[D]")
     out[~ok] = np.datetime64("NaT")
     return out, bad
@@ -418,8 +494,9 @@ def _localize(wall_us: np.ndarray, tz: str, *, start_of_day: bool) -> np.ndarray
     """
     index = pd.DatetimeIndex(wall_us.astype("datetime64[us]"))
     if start_of_day:
-        local = index.tz_localize(tz, ambiguous=np.ones(len(index), dtype=bool),
-                                  nonexistent="shift_forward")
+        local = index.tz_localize(
+            tz, ambiguous=np.ones(len(index), dtype=bool), nonexistent="shift_forward"
+        )
     else:
         local = index.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
     return np.asarray(local.tz_convert("UTC").tz_localize(None).as_unit("us").to_numpy())
@@ -446,7 +523,6 @@ def parse_timestamps(
     n = len(arr)
     parts = _parse_parts(arr, excel)
     ok, day = _validate(parts)
-    present = _lengths(arr) > 0
     wall = _wall_clock_us(parts, day)
 
     utc = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
@@ -454,7 +530,8 @@ def parse_timestamps(
 
     with_offset = ok & parts.has_offset
     if with_offset.any():
-        instants = wall[with_offset] - parts.offset_min[with_offset] * 60 * _US_PER_SECOND
+        offset_us = parts.offset_min[with_offset].astype(np.int64) * 60 * _US_PER_SECOND
+        instants = wall[with_offset] - offset_us
         utc[with_offset] = instants.astype("datetime64[us]")
         local = (
             pd.DatetimeIndex(instants.astype("datetime64[us]"))
@@ -476,8 +553,7 @@ def parse_timestamps(
         local_day[rows] = days
         ok[np.flatnonzero(rows)[failed]] = False
 
-    bad = present & ~ok
-    return utc, local_day, bad
+    return utc, local_day, _bad(arr, ok)
 
 
 def parse_decimals(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -545,12 +621,10 @@ def parse_enum(values: pd.Series, allowed: Sequence[str]) -> tuple[pd.Series, np
         pc.take(pa.array(canonical, arr.type), pc.fill_null(position, 0)),
         arr,
     )
-    index = values.index if isinstance(values, pd.Series) else None
-    result = pd.Series(
-        normalized.to_pandas(types_mapper=_string_types_mapper), index=index, name=getattr(
-            values, "name", None
-        )
-    )
+    result = normalized.to_pandas(types_mapper=_string_types_mapper)
+    if isinstance(values, pd.Series):
+        result.index = values.index
+        result.name = values.name
     return result, bad
 
 
