@@ -8,11 +8,11 @@ PYTEST_ARGS ?=
 SIZE ?= 300
 PORT ?= 8501
 
-.PHONY: install demo test lint typecheck bench clean help
+.PHONY: install demo test lint bench clean help
 
 help:
 	@echo "make demo   - install, generate a demo portfolio, load it, serve the app on :$(PORT)"
-	@echo "make test   - install and run the whole test suite (lint included)"
+	@echo "make test   - install and run the whole test suite (ruff and mypy included)"
 	@echo "make bench  - run the benchmarks (large; see docs/benchmarks.md)"
 
 $(STAMP): pyproject.toml
@@ -28,8 +28,6 @@ demo: install
 
 lint: install
 	$(VENV)/bin/ruff check clawback tests benchmarks
-
-typecheck: install
 	$(VENV)/bin/mypy clawback
 
 test: install lint

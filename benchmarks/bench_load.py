@@ -99,7 +99,7 @@ print(rows, time.perf_counter() - t0)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"bare copy failed:\n{proc.stderr}")
-    rows, inner = proc.stdout.split()
+    rows, _inner = proc.stdout.split()
     return {"wall_s": wall, "rows": int(rows), "rows_per_s": int(rows) / wall}
 
 

@@ -1,4 +1,4 @@
-"""clawback: find the assets debtors hide with relatives before a bankruptcy filing, and prove it."""
+"""clawback: find the assets debtors hide with relatives before a bankruptcy filing; prove it."""
 
 from importlib.metadata import PackageNotFoundError, version
 

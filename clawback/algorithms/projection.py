@@ -64,7 +64,9 @@ def project(
     vertex_names = pa.concat_arrays(names) if names else pa.array([], pa.string())
     index = {name: i for i, name in enumerate(vertex_names.to_pylist())}
 
-    sources, targets, types = [], [], []
+    sources: list[int] = []
+    targets: list[int] = []
+    types: list[str] = []
     attrs: dict[str, list] = {}
     wanted = set(labels)
     for rel_type in rel_types:

@@ -41,4 +41,4 @@ left, right = st.columns(2)
 for column, kind, title in ((left, "node", t["nodes"]), (right, "relationship", t["rels"])):
     part = counts[counts["kind"] == kind][["name", "caption", "count"]]
     column.subheader(f"{title} · {int(part['count'].sum()):,}")
-    column.dataframe(part, hide_index=True, use_container_width=True)
+    column.dataframe(part, hide_index=True, width="stretch")

@@ -303,7 +303,7 @@ class LadybugStore(GraphStore):
             conn.close()
         if db is not None:
             db.close()
-        self._conn = self._db = None
+        self._conn = self._db = None  # type: ignore[assignment]
 
     def destroy(self) -> None:
         """Close and delete the whole store directory."""

@@ -168,7 +168,7 @@ def _parse_element(kind: str, name: str, spec: Mapping[str, Any], nodes: Mapping
     caption = spec.get("caption") or {}
     if not {"en", "zh"} <= set(caption):
         raise _fail(where, "needs a caption in both en and zh")
-    common = dict(
+    common: dict[str, Any] = dict(
         name=name,
         key=spec["key"],
         property_types=props,
@@ -178,7 +178,7 @@ def _parse_element(kind: str, name: str, spec: Mapping[str, Any], nodes: Mapping
     )
     if nodes is None:
         return NodeType(**common)
-    ends = {}
+    ends: dict[str, tuple[str, ...]] = {}
     for end in ("from", "to"):
         labels = tuple(spec.get(end) or ())
         missing = [label for label in labels if label not in nodes]
@@ -188,7 +188,8 @@ def _parse_element(kind: str, name: str, spec: Mapping[str, Any], nodes: Mapping
     storage = spec.get("embedded_storage", "both")
     if storage not in {"both", "fwd"}:
         raise _fail(where, f"embedded_storage {storage!r} is not 'both' or 'fwd'")
-    return RelType(**common, **ends, embedded_storage=storage)
+    return RelType(**common, from_labels=ends["from_labels"], to_labels=ends["to_labels"],
+                   embedded_storage=storage)
 
 
 def load_schema(text: str) -> Schema:

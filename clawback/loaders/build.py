@@ -28,7 +28,7 @@ def stable_id(prefix: str, *parts: Iterable[object]) -> list[str]:
     """Deterministic ids from key fields, column-wise: ``prefix-<16 hex of BLAKE2b>``.
 
     >>> stable_id("tie", ["P1"], ["P2"], ["spouse"])
-    ['tie-6e4ad1f9c0d0b1c0']
+    ['tie-073cafc934ed8631']
     """
     out = []
     for values in zip(*parts, strict=True):
@@ -207,8 +207,9 @@ class _Builder:
             "from": d["related_person_id"].to_numpy(), "to": d["person_id"].to_numpy(),
             "relation": inverse.to_numpy(), "stated": False,
         }
-        for side in (stated, derived):
-            ids = stable_id("rel", tie, side["from"])
+        sides: list[dict[str, object]] = [stated, derived]
+        for side in sides:
+            ids = stable_id("rel", tie, side["from"])  # type: ignore[arg-type]
             self.rels("RELATED_TO", vt, d, {
                 **side, "from_label": "Person", "to_label": "Person",
                 "relation_id": ids, "tie_id": tie, **common,
@@ -284,7 +285,7 @@ class _Builder:
             vt = self.t["identifiers"]
             d = vt.data
             for kind, part in d.groupby("kind", sort=True):
-                sources.append((vt, part["entity_id"], kind, part["value"], part["_row"],
+                sources.append((vt, part["entity_id"], str(kind), part["value"], part["_row"],
                                 "identifiers"))
         links = []
         for vt, entity, kind, value, row, source in sources:

@@ -1,9 +1,8 @@
-"""Load an input directory into a graph store, losing nothing.
+"""Load an input directory into a graph store, losing nothing::
 
->>> from clawback.loaders.load import load_directory   # doctest: +SKIP
->>> report = load_directory("portfolio/", store)       # doctest: +SKIP
->>> report.tables["transfers"].read == report.tables["transfers"].accounted  # doctest: +SKIP
-True
+    with LadybugStore("clawback-data") as store:
+        report = load_directory("portfolio/", store)
+    assert all(t.read == t.accounted for t in report.tables.values())
 
 Order of work: find and read every table (a file-level problem stops here, before anything is
 written), validate each table against the schema and against the ids defined by the tables it
@@ -220,7 +219,7 @@ def _company_person_clash(person_ids: pd.Index) -> Callable:
 
 # -- validation -------------------------------------------------------------------------------
 def _store_keys(store: GraphStore, schema: Schema, empty: bool) -> dict[str, pd.Index]:
-    known = {}
+    known: dict[str, pd.Index] = {}
     referenced = {ref for spec in schema.inputs.values() for column in spec.columns.values()
                   for ref in column.ref}
     for table in sorted(referenced):
@@ -308,7 +307,7 @@ def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema,
         types = {"from": "string", "to": "string", **schema.rel_properties(name)}
         writes = pd.concat([create, update])
         groups = [
-            RelGroup(a, b, _arrow(part, types))
+            RelGroup(str(a), str(b), _arrow(part, types))
             for (a, b), part in writes.groupby(["from_label", "to_label"], sort=True)
         ]
         rel_changes.append(RelChanges(name, update[rel.key].tolist(), groups))
@@ -402,7 +401,7 @@ def load_directory(
     return LoadReport(
         tables=tables,
         quarantine_file=str(quarantine_path.resolve()),
-        encodings={raws[t].file_name: raws[t].encoding for t in raws if raws[t].encoding},
+        encodings={raws[t].file_name: raws[t].encoding or "" for t in raws if raws[t].encoding},
         batch_id=batch_id,
         input_dir=str(directory.resolve()),
         store=store.location,

@@ -238,15 +238,16 @@ def validate_table(
 def _extra_json(frame: pd.DataFrame, extra_columns: list[str]) -> pd.Series:
     """Unknown columns, kept per row as a JSON object (None when all are empty)."""
     if not extra_columns:
-        return pd.Series([None] * len(frame), dtype=object)
+        return pd.Series([None] * len(frame), dtype="object")
     extras = frame[extra_columns].reset_index(drop=True)
     lines = extras.to_json(orient="records", lines=True, force_ascii=False).splitlines()
     empty = (extras == "").all(axis=1).to_numpy()
-    return pd.Series(np.where(empty, None, lines), dtype=object)
+    values: list[str | None] = [None if e else line for e, line in zip(empty, lines, strict=True)]
+    return pd.Series(values, dtype=object)
 
 
 def _check_references(
-    spec: InputTable, values: Mapping[str, pd.Series], known: KnownIds, issues: Issues
+    spec: InputTable, values: pd.DataFrame, known: KnownIds, issues: Issues
 ) -> None:
     for column in spec.columns.values():
         if not column.ref:
@@ -276,7 +277,7 @@ def _dedupe(
         content.reset_index(drop=True).iloc[involved], index=False
     ).to_numpy()
     rows = data["_row"].to_numpy()
-    first: dict[object, tuple[int, int]] = {}
+    first: dict[object, tuple[object, int]] = {}
     exact, conflict, reasons = [], [], []
     for pos, k, h in zip(involved, key.to_numpy()[involved], hashes, strict=True):
         if k not in first:

@@ -1,4 +1,5 @@
-"""End-to-end loads into a real embedded store: reconciliation, quarantine, idempotence, atomicity."""
+"""End-to-end loads into a real embedded store: reconciliation, quarantine, idempotence,
+atomicity."""
 
 from __future__ import annotations
 
@@ -207,7 +208,8 @@ def test_reload_changes_nothing_and_a_correction_updates(dirty, tmp_path):
 def test_transfer_endpoint_change_moves_the_relationship(dirty, tmp_path):
     with LadybugStore(tmp_path / "store") as store:
         load_directory(dirty, store)
-        write_input(dirty, {"transfers": TRANSFERS.replace("T1,A1,A2,50000.00", "T1,A1,A3,50000.00")})
+        moved = TRANSFERS.replace("T1,A1,A2,50000.00", "T1,A1,A3,50000.00")
+        write_input(dirty, {"transfers": moved})
         load_directory(dirty, store)
         rows = store.query(
             "MATCH (a:Account)-[t:TRANSFERRED_TO]->(b:Account) WHERE t.transfer_id = 'T1' "
