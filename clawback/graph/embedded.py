@@ -21,6 +21,7 @@ from typing import Any
 
 import ladybug
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from clawback.errors import StoreError
 from clawback.graph.schema import SCHEMA, Schema
@@ -37,6 +38,7 @@ __all__ = ["DB_FILE", "LadybugStore", "ddl_statements"]
 
 DB_FILE = "graph.lbdb"
 _MARKER = ".initial-load"
+_STAGING = ".staging"
 _LB_TYPES = {
     "string": "STRING",
     "date": "DATE",
@@ -99,6 +101,7 @@ class LadybugStore(GraphStore):
         if not read_only:
             self.path.mkdir(parents=True, exist_ok=True)
         self._buffer_pool_bytes = buffer_pool_bytes
+        self._staged = 0
         self._open()
         if not read_only and (self.path / _MARKER).exists():
             self._reset()
@@ -187,11 +190,9 @@ class LadybugStore(GraphStore):
 
     def existing(self, element: str) -> pa.Table:
         if element in self.schema.nodes:
-            key = self.schema.nodes[element].key
-            cols = [key] if self.schema.nodes[element].system else [key, "row_hash"]
-            return self.node_table(element, cols)
-        key = self.schema.relationships[element].key
-        return self.edge_table(element, [key, "row_hash"]).select(["from", "to", key, "row_hash"])
+            return self.node_table(element, list(self.schema.nodes[element].property_types))
+        props = list(self.schema.relationships[element].property_types)
+        return self.edge_table(element, props).select(["from", "to", *props])
 
     def _arrow(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> pa.Table:
         result = self._run(cypher, parameters)
@@ -294,8 +295,20 @@ class LadybugStore(GraphStore):
         )
 
     def _copy(self, table_name: str, table: pa.Table, options: str) -> None:
-        data = table  # noqa: F841  (scanned by name by the engine)
-        self._run(f"COPY {_q(table_name)} FROM data{options}")
+        """Bulk-load through a Parquet file: the engine reads it natively and in parallel.
+
+        (Scanning a large in-memory Arrow table from Python can deadlock the engine's worker
+        threads on the GIL, so tables never cross that way.)
+        """
+        staging = self.path / _STAGING
+        staging.mkdir(exist_ok=True)
+        self._staged += 1
+        path = staging / f"{self._staged:04d}-{table_name}.parquet"
+        pq.write_table(table, path, compression="none", row_group_size=1 << 17)
+        try:
+            self._run(f"COPY {_q(table_name)} FROM '{path.as_posix()}'{options}")
+        finally:
+            path.unlink(missing_ok=True)
 
     def close(self) -> None:
         conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)

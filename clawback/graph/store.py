@@ -121,7 +121,8 @@ class GraphStore(ABC):
 
     @abstractmethod
     def existing(self, element: str) -> pa.Table:
-        """Key, ``row_hash`` (and, for relationships, ``from``/``to`` keys) of what is stored."""
+        """Every stored element of a label or type with its properties (provenance left out)
+        and, for relationships, the ``from``/``to`` keys: what a re-load compares against."""
 
     @abstractmethod
     def is_empty(self) -> bool:

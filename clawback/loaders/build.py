@@ -1,39 +1,42 @@
 """Turn validated input tables into graph elements: node and relationship frames.
 
 Each frame carries the schema's properties plus provenance (``src_file``, ``src_row``,
-``load_batch``) and a ``row_hash`` of its content. Relationship frames also carry ``from``/``to``
-(end-node keys) and ``from_label``/``to_label``. Ids the input does not give are derived from
-key fields (:func:`stable_id`), so a re-load gives the same ids.
+``load_batch``). Relationship frames also carry ``from``/``to`` (end-node keys) and
+``from_label``/``to_label``. Ids the input does not give are composed from key fields
+(:func:`compose_id`): readable, and the same on every re-load.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from clawback.graph.schema import SCHEMA, Schema
+from clawback.loaders.sets import is_in
 from clawback.loaders.validate import ValidTable
 
-__all__ = ["CASH_PREFIX", "Elements", "build_elements", "normalize_identifier", "stable_id"]
+__all__ = ["CASH_PREFIX", "Elements", "build_elements", "compose_id", "normalize_identifier"]
 
 CASH_PREFIX = "cash:"
 """Withdrawals go to, and deposits come from, a synthetic cash account per real account."""
 
 
-def stable_id(prefix: str, *parts: Iterable[object]) -> list[str]:
-    """Deterministic ids from key fields, column-wise: ``prefix-<16 hex of BLAKE2b>``.
+def compose_id(*parts: pd.Series | str) -> pd.Series:
+    """A deterministic, readable id from key columns and separators, element-wise.
 
-    >>> stable_id("tie", ["P1"], ["P2"], ["spouse"])
-    ['tie-073cafc934ed8631']
+    >>> compose_id(pd.Series(["P1"]), ">", pd.Series(["spouse"]), ">", pd.Series(["P2"]))[0]
+    'P1>spouse>P2'
     """
-    out = []
-    for values in zip(*parts, strict=True):
-        text = "\x1f".join("" if v is None or v is pd.NA else str(v) for v in values)
-        out.append(f"{prefix}-{hashlib.blake2b(text.encode(), digest_size=8).hexdigest()}")
+    length = next(len(p) for p in parts if isinstance(p, pd.Series))
+    out = pd.Series([""] * length, dtype="str")
+    for part in parts:
+        if isinstance(part, pd.Series):
+            part = part.reset_index(drop=True).astype("str").fillna("")
+        out = out + part
     return out
 
 
@@ -82,27 +85,20 @@ def _provenance(table: ValidTable, batch_id: str, data: pd.DataFrame | None = No
     }
 
 
-def _hash(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """A content hash per row (stable across runs and machines)."""
-    hashed = pd.util.hash_pandas_object(frame[columns], index=False, categorize=False)
-    return hashed.to_numpy().view(np.int64)
-
-
-def _finish(frame: pd.DataFrame, props: Mapping[str, str], content: list[str]) -> pd.DataFrame:
-    """Add missing properties as nulls and the content hash."""
+def _finish(frame: pd.DataFrame, props: Mapping[str, str]) -> pd.DataFrame:
+    """Add the properties a source does not give, as nulls."""
     for name in props:
         if name not in frame:
             frame[name] = None
-    frame["row_hash"] = _hash(frame, content)
     return frame
 
 
-def _party_label(ids: pd.Series, person_ids: pd.Index) -> np.ndarray:
-    return np.where(ids.isin(person_ids).to_numpy(), "Person", "Company")
+def _party_label(ids: pd.Series | np.ndarray, person_ids: pa.Array) -> np.ndarray:
+    return np.where(is_in(ids, person_ids), "Person", "Company")
 
 
 class _Builder:
-    def __init__(self, tables: Mapping[str, ValidTable], person_ids: pd.Index,
+    def __init__(self, tables: Mapping[str, ValidTable], person_ids: pa.Array,
                  account_holders: pd.Series, batch_id: str, schema: Schema):
         self.t = tables
         self.person_ids = person_ids
@@ -120,8 +116,7 @@ class _Builder:
         frame = pd.DataFrame({p: data[p] for p in props if p in data})
         for name, value in (extra or {}).items():
             frame[name] = value
-        content = list(props)
-        frame = _finish(frame.assign(**_provenance(vt, self.batch)), props, content)
+        frame = _finish(frame.assign(**_provenance(vt, self.batch)), props)
         self.out.add_nodes(label, frame)
 
     def rels(self, rel_type: str, vt: ValidTable, data: pd.DataFrame, cols: dict) -> None:
@@ -129,8 +124,7 @@ class _Builder:
         props = self.schema.relationships[rel_type].property_types
         frame = pd.DataFrame(cols)
         frame = frame.assign(**_provenance(vt, self.batch, data))
-        content = ["from", "to", *props]
-        self.out.add_rels(rel_type, _finish(frame, props, content))
+        self.out.add_rels(rel_type, _finish(frame, props))
 
     # -- per table --------------------------------------------------------------------------
     def persons_and_companies(self) -> None:
@@ -180,16 +174,15 @@ class _Builder:
             "account_type": "cash", "synthetic": True,
         })
         props = self.schema.nodes["Account"].property_types
-        content = ["account_id", "holder_id", "account_type", "synthetic"]
         frame = frame.assign(**_provenance(vt, self.batch, cash))
-        self.out.add_nodes("Account", _finish(frame, props, content))
+        self.out.add_nodes("Account", _finish(frame, props))
         hold = pd.DataFrame({
             "from": holders, "to": account_id,
             "from_label": _party_label(pd.Series(holders), self.person_ids),
             "to_label": "Account", "account_id": account_id,
         }).assign(**_provenance(vt, self.batch, cash))
         hprops = self.schema.relationships["HOLDS"].property_types
-        self.out.add_rels("HOLDS", _finish(hold, hprops, ["from", "to", "account_id"]))
+        self.out.add_rels("HOLDS", _finish(hold, hprops))
 
     def relations(self) -> None:
         if "relations" not in self.t:
@@ -209,7 +202,8 @@ class _Builder:
         }
         sides: list[dict[str, object]] = [stated, derived]
         for side in sides:
-            ids = stable_id("rel", tie, side["from"])  # type: ignore[arg-type]
+            ids = compose_id(pd.Series(side["from"]), ">", pd.Series(side["relation"]), ">",
+                             pd.Series(side["to"])).to_numpy()
             self.rels("RELATED_TO", vt, d, {
                 **side, "from_label": "Person", "to_label": "Person",
                 "relation_id": ids, "tie_id": tie, **common,
@@ -308,23 +302,23 @@ class _Builder:
         props = self.schema.nodes["Identifier"].property_types
         node_frame = nodes[["identifier_id", "kind", "value", "normalized", "src_file",
                             "src_row"]].assign(load_batch=self.batch)
-        self.out.add_nodes("Identifier", _finish(node_frame, props, list(props)))
+        self.out.add_nodes("Identifier", _finish(node_frame, props))
         rel = pd.DataFrame({
             "from": df["entity"], "to": df["identifier_id"],
             "from_label": _party_label(df["entity"], self.person_ids),
             "to_label": "Identifier",
-            "link_id": stable_id("link", df["entity"], df["identifier_id"]),
+            "link_id": compose_id(df["entity"], ">", df["identifier_id"]).to_numpy(),
             "kind": df["kind"], "source": df["source"],
             "src_file": df["src_file"], "src_row": df["src_row"], "load_batch": self.batch,
         })
         rprops = self.schema.relationships["HAS_IDENTIFIER"].property_types
-        self.out.add_rels("HAS_IDENTIFIER", _finish(rel, rprops, ["from", "to", *rprops]))
+        self.out.add_rels("HAS_IDENTIFIER", _finish(rel, rprops))
 
 
 def build_elements(
     tables: Mapping[str, ValidTable],
     *,
-    person_ids: pd.Index,
+    person_ids: pa.Array,
     account_holders: pd.Series,
     batch_id: str,
     schema: Schema = SCHEMA,

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from clawback import __version__
 from clawback.errors import InputFileError
@@ -34,8 +35,9 @@ from clawback.graph.store import (
     RelGroup,
     arrow_schema,
 )
-from clawback.loaders.build import Elements, build_elements, stable_id
+from clawback.loaders.build import CASH_PREFIX, Elements, build_elements, compose_id
 from clawback.loaders.readers import RawTable, discover_tables, read_table
+from clawback.loaders.sets import is_in
 from clawback.loaders.validate import QUARANTINE_COLUMNS, Issues, ValidTable, validate_table
 
 __all__ = ["TABLE_ORDER", "ElementCounts", "LoadReport", "TableCounts", "load_directory"]
@@ -173,29 +175,28 @@ def _relations_key(data: pd.DataFrame, raw_good: pd.DataFrame, schema: Schema = 
     lo = np.where(flip, b, a)
     hi = np.where(flip, a, b)
     canon = np.where(flip, inverse, rel)
-    tie = pd.Series(stable_id("tie", lo, hi, canon))
+    tie = compose_id(pd.Series(lo), "~", pd.Series(canon), "~", pd.Series(hi))
     data["_tie"] = tie.to_numpy()
     content = data[["start_date", "end_date", "source", "extra"]]
     return tie, content
 
 
 def _roles_key(data: pd.DataFrame, raw_good: pd.DataFrame):
-    key = pd.Series(stable_id("role", data["person_id"], data["company_id"], data["role"],
-                              data["start_date"].astype(str)))
+    start = data["start_date"].astype("str").where(data["start_date"].notna(), "")
+    key = compose_id(data["person_id"], ">", data["role"], ">", data["company_id"], "@", start)
     data["_key"] = key.to_numpy()
     return key, raw_good
 
 
 def _titles_key(data: pd.DataFrame, raw_good: pd.DataFrame):
-    key = pd.Series(stable_id("title", data["property_id"], data["from_party"],
-                              data["to_party"], data["date"].astype(str),
-                              data["registration_ref"]))
+    key = compose_id(data["property_id"], "@", data["date"].astype("str"), ":",
+                     data["from_party"], ">", data["to_party"], "#", data["registration_ref"])
     data["_key"] = key.to_numpy()
     return key, raw_good
 
 
 def _identifiers_key(data: pd.DataFrame, raw_good: pd.DataFrame):
-    key = pd.Series(stable_id("ident", data["entity_id"], data["kind"], data["value"]))
+    key = compose_id(data["entity_id"], ">", data["kind"], ":", data["value"])
     return key, raw_good
 
 
@@ -208,9 +209,9 @@ _RULES: dict[str, dict] = {
 }
 
 
-def _company_person_clash(person_ids: pd.Index) -> Callable:
+def _company_person_clash(person_ids: pa.Array) -> Callable:
     def check(raw: pd.DataFrame, data: pd.DataFrame, issues: Issues) -> None:
-        clash = np.flatnonzero(raw["company_id"].isin(person_ids).to_numpy())
+        clash = np.flatnonzero(is_in(raw["company_id"], person_ids))
         issues.add(clash, "company_id",
                    [f"company_id {raw['company_id'].iloc[i]!r} is also a person_id"
                     for i in clash])
@@ -219,23 +220,27 @@ def _company_person_clash(person_ids: pd.Index) -> Callable:
 
 # -- validation -------------------------------------------------------------------------------
 def _store_keys(store: GraphStore, schema: Schema, empty: bool) -> dict[str, pd.Index]:
-    known: dict[str, pd.Index] = {}
+    known: dict[str, pa.Array] = {}
     referenced = {ref for spec in schema.inputs.values() for column in spec.columns.values()
                   for ref in column.ref}
     for table in sorted(referenced):
         spec = schema.inputs[table]
         if empty:
-            known[table] = pd.Index([], dtype=object)
+            known[table] = pa.array([], pa.string())
             continue
         label = schema.label_of_table(table)
-        ids = store.existing(label).column(spec.key).to_pandas()
+        ids = store.node_table(label, [spec.key]).column(spec.key).combine_chunks()
         if label == "Account":  # synthetic cash accounts are not input rows
-            ids = ids[~ids.str.startswith("cash:")]
-        known[table] = pd.Index(ids)
+            ids = ids.filter(pc.invert(pc.starts_with(ids, CASH_PREFIX)))
+        known[table] = ids
     return known
 
 
-def _validate_all(raws: Mapping[str, RawTable], known: dict[str, pd.Index], tz: str,
+def _chunks(array: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    return array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+
+
+def _validate_all(raws: Mapping[str, RawTable], known: dict[str, pa.Array], tz: str,
                   schema: Schema, progress: Progress) -> dict[str, ValidTable]:
     valid: dict[str, ValidTable] = {}
     for i, table in enumerate(raws):
@@ -246,7 +251,9 @@ def _validate_all(raws: Mapping[str, RawTable], known: dict[str, pd.Index], tz: 
         vt = validate_table(raws[table], known, tz=tz, schema=schema, **rules)
         key = schema.inputs[table].key
         if key is not None and table in known:
-            known[table] = known[table].append(pd.Index(vt.data[key].to_numpy())).unique()
+            new = pa.chunked_array([known[table], *_chunks(pa.array(
+                vt.data[key], type=pa.string(), from_pandas=True))])
+            known[table] = pc.unique(new.combine_chunks())
         valid[table] = vt
     return valid
 
@@ -270,19 +277,26 @@ def _arrow(frame: pd.DataFrame, types: Mapping[str, str]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _diff(frame: pd.DataFrame, key: str, existing: pa.Table) -> tuple[
-    pd.DataFrame, pd.DataFrame, int
-]:
-    """Split new elements into (create, update, unchanged count) against the store."""
-    frame = frame.drop_duplicates(key, ignore_index=True)
-    if existing.num_rows == 0:
-        return frame, frame.iloc[0:0], 0
-    old = existing.select([key, "row_hash"]).to_pandas().set_index(key)["row_hash"]
-    stored = frame[key].map(old)
-    is_new = stored.isna().to_numpy()
-    same = ~is_new & (stored.to_numpy() == frame["row_hash"].to_numpy())
-    changed = ~is_new & ~same
-    return frame[is_new], frame[changed], int(same.sum())
+def _diff(new: pa.Table, key: str, existing: pa.Table | None, compare: list[str]
+          ) -> tuple[pa.Table, pa.Table, int]:
+    """Split new elements into (create, update, unchanged count) against what is stored.
+
+    An element is unchanged when every compared column equals the stored value (both null
+    counts as equal); provenance is not compared, so a re-load keeps the original source.
+    """
+    if existing is None or existing.num_rows == 0:
+        return new, new.slice(0, 0), 0
+    position = pc.index_in(new[key], value_set=existing[key])
+    is_new = pc.is_null(position)
+    old = existing.take(position.fill_null(0))
+    changed = pa.array(np.zeros(new.num_rows, dtype=bool))
+    for column in compare:
+        a, b = new[column], old[column]
+        same = pc.or_kleene(pc.equal(a, b), pc.and_(pc.is_null(a), pc.is_null(b)))
+        changed = pc.or_(changed, pc.invert(same.fill_null(False)))
+    update = pc.and_(pc.invert(is_new), changed)
+    unchanged = new.num_rows - pc.sum(is_new).as_py() - pc.sum(update).as_py()
+    return new.filter(is_new), new.filter(update), int(unchanged)
 
 
 def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema, batch: dict
@@ -293,24 +307,36 @@ def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema,
         frame = elements.node_frame(label)
         if frame is None:
             continue
-        existing = pa.table({}) if empty else store.existing(label)
-        create, update, same = _diff(frame, node.key, existing)
-        types = schema.node_properties(label)
-        node_changes.append(NodeChanges(label, _arrow(create, types), _arrow(update, types)))
+        frame = frame.drop_duplicates(node.key, ignore_index=True)
+        table = _arrow(frame, schema.node_properties(label))
+        existing = None if empty else store.existing(label)
+        create, update, same = _diff(table, node.key, existing, list(node.property_types))
+        node_changes.append(NodeChanges(label, create, update))
         counts["nodes"][label] = ElementCounts(len(create), len(update), same)
     for name, rel in schema.relationships.items():
         frame = elements.rel_frame(name)
         if frame is None:
             continue
-        existing = pa.table({}) if empty else store.existing(name)
-        create, update, same = _diff(frame, rel.key, existing)
-        types = {"from": "string", "to": "string", **schema.rel_properties(name)}
-        writes = pd.concat([create, update])
-        groups = [
-            RelGroup(str(a), str(b), _arrow(part, types))
-            for (a, b), part in writes.groupby(["from_label", "to_label"], sort=True)
-        ]
-        rel_changes.append(RelChanges(name, update[rel.key].tolist(), groups))
+        frame = frame.drop_duplicates(rel.key, ignore_index=True)
+        labels = frame[["from_label", "to_label"]]
+        table = _arrow(frame, {"from": "string", "to": "string", **schema.rel_properties(name)})
+        existing = None if empty else store.existing(name)
+        compare = ["from", "to", *rel.property_types]
+        create, update, same = _diff(table, rel.key, existing, compare)
+        writes = pa.concat_tables([create, update])
+        combos = labels.drop_duplicates()
+        if len(combos) == 1:  # one pair of end labels (transfers): no regrouping needed
+            groups = [RelGroup(str(combos.iloc[0, 0]), str(combos.iloc[0, 1]), writes)]
+        else:
+            keys = pa.concat_arrays([create[rel.key].combine_chunks(),
+                                     update[rel.key].combine_chunks()])
+            position = pc.index_in(keys, value_set=table[rel.key]).to_numpy()
+            pairs = labels.iloc[position].reset_index(drop=True)
+            groups = [
+                RelGroup(str(a), str(b), writes.take(pa.array(part.index.to_numpy())))
+                for (a, b), part in pairs.groupby(["from_label", "to_label"], sort=True)
+            ]
+        rel_changes.append(RelChanges(name, update[rel.key].to_pylist(), groups))
         counts["relationships"][name] = ElementCounts(len(create), len(update), same)
     return ChangeSet(node_changes, rel_changes, batch), counts
 
@@ -336,13 +362,12 @@ def _account_holders(valid: Mapping[str, ValidTable], store: GraphStore, empty: 
     return holders[~holders.index.duplicated(keep="last")]
 
 
-def write_quarantine(valid: Mapping[str, ValidTable], path: Path) -> None:
-    """The quarantine file of the input contract (plus the file name)."""
+def _quarantine_frame(valid: Mapping[str, ValidTable]) -> pd.DataFrame:
+    """The quarantine file of the input contract (plus the file name), table by table."""
     frames = [vt.quarantine for vt in valid.values() if len(vt.quarantine)]
-    quarantine = (pd.concat(frames, ignore_index=True) if frames
-                  else pd.DataFrame(columns=QUARANTINE_COLUMNS))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    quarantine[QUARANTINE_COLUMNS].to_csv(path, index=False, encoding="utf-8")
+    if not frames:
+        return pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[QUARANTINE_COLUMNS]
 
 
 def load_directory(
@@ -363,10 +388,14 @@ def load_directory(
     directory = Path(directory)
     progress = progress or (lambda stage, done, total: None)
     raws, digests, ignored = _read_all(directory, schema, progress)
+    encodings = {raws[t].file_name: raws[t].encoding or "" for t in raws if raws[t].encoding}
+    files = {raws[t].file_name: {"sha256": digests[t], "encoding": raws[t].encoding or ""}
+             for t in raws}
     batch_id = _batch_id(digests, raws)
     empty = store.is_empty()
     known = _store_keys(store, schema, empty)
     valid = _validate_all(raws, known, tz, schema, progress)
+    del raws  # each ValidTable keeps what it still needs
 
     progress("building the graph", 0, 1)
     person_ids = known["persons"]
@@ -379,8 +408,6 @@ def load_directory(
                        quarantined=len(vt.quarantine))
         for t, vt in valid.items()
     }
-    files = {raws[t].file_name: {"sha256": digests[t], "encoding": raws[t].encoding or ""}
-             for t in raws}
     batch = {
         "batch_id": batch_id,
         "input_dir": str(directory.resolve()),
@@ -388,7 +415,11 @@ def load_directory(
         "software_version": __version__,
         "tables": json.dumps({t: asdict(c) for t, c in tables.items()}, sort_keys=True),
     }
+    quarantine = _quarantine_frame(valid)
+    for vt in valid.values():  # the typed rows live on in `elements`; free the copies
+        vt.release()
     changes, graph_counts = _changes(elements, store, empty, schema, batch)
+    del elements
     progress("writing to the store", 0, 1)
     store.apply(changes)
 
@@ -396,12 +427,13 @@ def load_directory(
         base = Path(store.location) if Path(store.location).is_dir() else directory
         quarantine_path = base / "loads" / batch_id / "quarantine.csv"
     quarantine_path = Path(quarantine_path)
-    write_quarantine(valid, quarantine_path)
+    quarantine_path.parent.mkdir(parents=True, exist_ok=True)
+    quarantine.to_csv(quarantine_path, index=False, encoding="utf-8")
     progress("done", 1, 1)
     return LoadReport(
         tables=tables,
         quarantine_file=str(quarantine_path.resolve()),
-        encodings={raws[t].file_name: raws[t].encoding or "" for t in raws if raws[t].encoding},
+        encodings=encodings,
         batch_id=batch_id,
         input_dir=str(directory.resolve()),
         store=store.location,

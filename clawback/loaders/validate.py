@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from clawback.graph.schema import SCHEMA, Column, InputTable, Schema
 from clawback.loaders.parsing import parse_dates, parse_decimals, parse_enum, parse_timestamps
 from clawback.loaders.readers import RawTable
+from clawback.loaders.sets import is_in
 
 __all__ = ["QUARANTINE_COLUMNS", "Issues", "ValidTable", "validate_table"]
 
@@ -93,12 +96,18 @@ class ValidTable:
     def name(self) -> str:
         return self.raw.table
 
-    @property
-    def read(self) -> int:
-        return len(self.raw.frame) + len(self.raw.malformed)
+    read: int = 0
+
+    def __post_init__(self) -> None:
+        self.read = len(self.raw.frame) + len(self.raw.malformed)
+
+    def release(self) -> None:
+        """Drop the raw and typed rows once the graph elements are built (memory)."""
+        self.raw = replace(self.raw, frame=self.raw.frame.iloc[0:0])
+        self.data = self.data.iloc[0:0]
 
 
-KnownIds = Mapping[str, pd.Index]
+KnownIds = Mapping[str, pa.Array]
 """Per keyed table, the ids that exist: good rows of this input plus what the store holds."""
 
 
@@ -256,7 +265,7 @@ def _check_references(
         present = (series != "").to_numpy()
         defined = np.zeros(len(series), dtype=bool)
         for table in column.ref:
-            defined |= series.isin(known[table]).to_numpy()
+            defined |= is_in(series, known[table])
         dangling = np.flatnonzero(present & ~defined)
         tables = " or ".join(column.ref)
         issues.add(dangling, column.name,
@@ -269,6 +278,9 @@ def _dedupe(
 ) -> tuple[pd.DataFrame, int]:
     """Drop exact repeats of a key (counted) and quarantine conflicting repeats."""
     key = key.reset_index(drop=True)
+    arrow_key = pa.array(key, type=pa.string(), from_pandas=True)
+    if pc.count_distinct(arrow_key, mode="all").as_py() == len(arrow_key):
+        return data, 0  # the common case, decided by Arrow's hash kernel
     repeated = key.duplicated(keep="first").to_numpy()
     if not repeated.any():
         return data, 0

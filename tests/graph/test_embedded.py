@@ -14,7 +14,7 @@ from clawback.graph.store import ChangeSet, NodeChanges, RelChanges, RelGroup, a
 def _persons(*ids, name="张三"):
     types = SCHEMA.node_properties("Person")
     rows = [{"person_id": i, "name": name, "birth_date": dt.date(1980, 1, 2), "src_file":
-             "persons.csv", "src_row": n + 1, "load_batch": "b1", "row_hash": n}
+             "persons.csv", "src_row": n + 1, "load_batch": "b1"}
             for n, i in enumerate(ids)]
     return pa.Table.from_pylist(rows, schema=arrow_schema(types))
 
@@ -26,7 +26,7 @@ def _empty(label):
 def _ties(*pairs):
     types = {"from": "string", "to": "string", **SCHEMA.rel_properties("RELATED_TO")}
     rows = [{"from": a, "to": b, "relation_id": f"r{a}{b}", "relation": "sibling",
-             "src_row": 1, "row_hash": 1} for a, b in pairs]
+             "src_row": 1} for a, b in pairs]
     return pa.Table.from_pylist(rows, schema=arrow_schema(types))
 
 
