@@ -344,8 +344,8 @@ def _add_relative_company(co: Companies, plan: Plan, hh: Households, c: int, loc
     candidates = [s for s in _relative_slots(hh, c, kin=kin)
                   if (s != S_SPOUSE or not plan.old_divorce[c])
                   and hh.birth[c, s] < plan.s0 - yd(20)]
-    if not candidates:
-        candidates = [S_MOTHER if hh.has[c, S_MOTHER] else S_FATHER]
+    if not candidates:  # no adult relative: any recorded relative, else the debtor himself
+        candidates = _relative_slots(hh, c, kin=kin)[:1] or [S_DEBTOR]
     slot = candidates[0] if shell and d.chance(0.5) else d.pick(candidates)
     owner = int(hh.pidx[c, slot])
     if shell:
