@@ -263,11 +263,10 @@ class LadybugStore(GraphStore):
                         f" (from='{group.from_label}', to='{group.to_label}')",
                     )
         if changes.batch:
-            batch = pa.Table.from_pylist([dict(changes.batch)])
             self._run(
                 "MERGE (b:LoadBatch {batch_id: $batch_id}) SET "
                 + ", ".join(f"b.{_q(k)} = ${k}" for k in changes.batch if k != "batch_id"),
-                {k: v for k, v in batch.to_pylist()[0].items()},
+                dict(changes.batch),
             )
 
     def _write_nodes(self, node: NodeChanges) -> None:
@@ -278,12 +277,13 @@ class LadybugStore(GraphStore):
             # LOAD FROM binds each column as a variable; positional aliases avoid clashes
             # between property names and Cypher keywords.
             names = node.update.column_names
-            updates = node.update.rename_columns([f"c{i}" for i in range(len(names))])  # noqa: F841
+            updates = node.update.rename_columns([f"c{i}" for i in range(len(names))])
             sets = ", ".join(f"n.{_q(p)} = c{i}" for i, p in enumerate(names) if p != key)
-            self._run(
-                f"LOAD FROM updates MATCH (n:{_q(node.label)}) "
-                f"WHERE n.{_q(key)} = c{names.index(key)} SET {sets}"
-            )
+            with self._staged_file(updates, node.label) as path:
+                self._run(
+                    f"LOAD FROM '{path}' MATCH (n:{_q(node.label)}) "
+                    f"WHERE n.{_q(key)} = c{names.index(key)} SET {sets}"
+                )
 
     def _delete_rels(self, rel: RelChanges) -> None:
         if not rel.delete:
@@ -295,7 +295,12 @@ class LadybugStore(GraphStore):
         )
 
     def _copy(self, table_name: str, table: pa.Table, options: str) -> None:
-        """Bulk-load through a Parquet file: the engine reads it natively and in parallel.
+        with self._staged_file(table, table_name) as path:
+            self._run(f"COPY {_q(table_name)} FROM '{path}'{options}")
+
+    @contextlib.contextmanager
+    def _staged_file(self, table: pa.Table, name: str) -> Iterator[str]:
+        """Hand a table to the engine as a Parquet file, read natively and in parallel.
 
         (Scanning a large in-memory Arrow table from Python can deadlock the engine's worker
         threads on the GIL, so tables never cross that way.)
@@ -303,10 +308,10 @@ class LadybugStore(GraphStore):
         staging = self.path / _STAGING
         staging.mkdir(exist_ok=True)
         self._staged += 1
-        path = staging / f"{self._staged:04d}-{table_name}.parquet"
+        path = staging / f"{self._staged:04d}-{name}.parquet"
         pq.write_table(table, path, compression="none", row_group_size=1 << 17)
         try:
-            self._run(f"COPY {_q(table_name)} FROM '{path.as_posix()}'{options}")
+            yield path.as_posix()
         finally:
             path.unlink(missing_ok=True)
 

@@ -255,11 +255,11 @@ def test_provenance_and_typed_properties(dirty, tmp_path):
         shared = store.query(
             "MATCH (a:Person)-[:HAS_IDENTIFIER]->(i:Identifier)<-[:HAS_IDENTIFIER]-(b) "
             "WHERE a.person_id = 'P001' AND coalesce(b.person_id, b.company_id) <> 'P001' "
-            "RETURN i.identifier_id AS id, coalesce(b.person_id, b.company_id) AS other "
-            "ORDER BY id").to_dicts()
+            "RETURN i.kind AS kind, i.normalized AS value, "
+            "coalesce(b.person_id, b.company_id) AS other ORDER BY kind").to_dicts()
         assert shared == [
-            {"id": "address:北京市朝阳区建国路1号", "other": "C01"},
-            {"id": "phone:13800138000", "other": "P002"},
+            {"kind": "address", "value": "北京市朝阳区建国路1号", "other": "C01"},
+            {"kind": "phone", "value": "13800138000", "other": "P002"},
         ]
         cash = store.query("MATCH (h:Person)-[:HOLDS]->(a:Account {account_id: 'cash:A1'}) "
                            "RETURN h.person_id AS h, a.synthetic AS s").to_dicts()
