@@ -9,7 +9,6 @@ Each frame carries the schema's properties plus provenance (``src_file``, ``src_
 from __future__ import annotations
 
 import hashlib
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
