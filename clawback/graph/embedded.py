@@ -39,7 +39,6 @@ __all__ = ["DB_FILE", "LadybugStore", "ddl_statements"]
 DB_FILE = "graph.lbdb"
 _MARKER = ".initial-load"
 _STAGING = ".staging"
-_COPY_ROWS = 2_000_000
 _LB_TYPES = {
     "string": "STRING",
     "date": "DATE",
@@ -92,7 +91,7 @@ class LadybugStore(GraphStore):
         *,
         read_only: bool = False,
         schema: Schema = SCHEMA,
-        buffer_pool_bytes: int = 3 << 30,
+        buffer_pool_bytes: int = 6 << 30,
     ):
         self.path = Path(path)
         self.schema = schema
@@ -296,10 +295,10 @@ class LadybugStore(GraphStore):
         )
 
     def _copy(self, table_name: str, table: pa.Table, options: str) -> None:
-        """Bulk-load in slices, so one COPY never needs more than the buffer pool holds."""
-        for start in range(0, table.num_rows, _COPY_ROWS):
-            with self._staged_file(table.slice(start, _COPY_ROWS), table_name) as path:
-                self._run(f"COPY {_q(table_name)} FROM '{path}'{options}")
+        """One COPY per table: a second COPY into a non-empty relationship table is several
+        times slower than one large one (measured: 10M transfers, 111 s in 2M slices)."""
+        with self._staged_file(table, table_name) as path:
+            self._run(f"COPY {_q(table_name)} FROM '{path}'{options}")
 
     @contextlib.contextmanager
     def _staged_file(self, table: pa.Table, name: str) -> Iterator[str]:

@@ -81,7 +81,7 @@ def _provenance(table: ValidTable, batch_id: str, data: pd.DataFrame | None = No
     data = table.data if data is None else data
     return {
         "src_file": table.raw.file_name,
-        "src_row": data["_row"].to_numpy(),
+        "src_row": data["_row"].array,
         "load_batch": batch_id,
     }
 
@@ -157,9 +157,9 @@ class _Builder:
         self.nodes("Account", "accounts", {"synthetic": False})
         d = vt.data
         self.rels("HOLDS", vt, d, {
-            "from": d["holder_id"].to_numpy(), "to": d["account_id"].to_numpy(),
+            "from": d["holder_id"].array, "to": d["account_id"].array,
             "from_label": _party_label(d["holder_id"], self.person_ids), "to_label": "Account",
-            "account_id": d["account_id"].to_numpy(),
+            "account_id": d["account_id"].array,
         })
 
     def transfers(self) -> None:
@@ -170,9 +170,9 @@ class _Builder:
         src = d["from_account"].fillna(CASH_PREFIX + d["to_account"])
         dst = d["to_account"].fillna(CASH_PREFIX + d["from_account"])
         self.rels("TRANSFERRED_TO", vt, d, {
-            "from": src.to_numpy(), "to": dst.to_numpy(),
+            "from": src.array, "to": dst.array,
             "from_label": "Account", "to_label": "Account",
-            **{p: d[p].to_numpy() for p in
+            **{p: d[p].array for p in
                ("transfer_id", "amount", "currency", "timestamp", "date", "channel", "memo",
                 "extra")},
         })
@@ -186,8 +186,8 @@ class _Builder:
         ]).sort_values("_row", kind="stable").drop_duplicates("real", ignore_index=True)
         if cash.empty:
             return
-        holders = self.account_holders.reindex(cash["real"]).to_numpy()
-        account_id = (CASH_PREFIX + cash["real"]).to_numpy()
+        holders = self.account_holders.reindex(cash["real"]).array
+        account_id = (CASH_PREFIX + cash["real"]).array
         frame = pd.DataFrame({
             "account_id": account_id, "holder_id": holders,
             "account_type": "cash", "synthetic": True,
@@ -209,20 +209,20 @@ class _Builder:
         vt = self.t["relations"]
         d = vt.data
         inverse = d["relation"].map(self.schema.relation_inverse)
-        tie = d["_tie"].to_numpy()
-        common = {p: d[p].to_numpy() for p in ("start_date", "end_date", "source", "extra")}
+        tie = d["_tie"].array
+        common = {p: d[p].array for p in ("start_date", "end_date", "source", "extra")}
         stated = {
-            "from": d["person_id"].to_numpy(), "to": d["related_person_id"].to_numpy(),
-            "relation": d["relation"].to_numpy(), "stated": True,
+            "from": d["person_id"].array, "to": d["related_person_id"].array,
+            "relation": d["relation"].array, "stated": True,
         }
         derived = {
-            "from": d["related_person_id"].to_numpy(), "to": d["person_id"].to_numpy(),
-            "relation": inverse.to_numpy(), "stated": False,
+            "from": d["related_person_id"].array, "to": d["person_id"].array,
+            "relation": inverse.array, "stated": False,
         }
         sides: list[dict[str, object]] = [stated, derived]
         for side in sides:
             ids = compose_id(pd.Series(side["from"]), ">", pd.Series(side["relation"]), ">",
-                             pd.Series(side["to"])).to_numpy()
+                             pd.Series(side["to"])).array
             self.rels("RELATED_TO", vt, d, {
                 **side, "from_label": "Person", "to_label": "Person",
                 "relation_id": ids, "tie_id": tie, **common,
@@ -234,10 +234,10 @@ class _Builder:
         vt = self.t["company_roles"]
         d = vt.data
         self.rels("ROLE_IN", vt, d, {
-            "from": d["person_id"].to_numpy(), "to": d["company_id"].to_numpy(),
+            "from": d["person_id"].array, "to": d["company_id"].array,
             "from_label": _party_label(d["person_id"], self.person_ids), "to_label": "Company",
-            "role_id": d["_key"].to_numpy(),
-            **{p: d[p].to_numpy() for p in ("role", "share", "start_date", "end_date", "extra")},
+            "role_id": d["_key"].array,
+            **{p: d[p].array for p in ("role", "share", "start_date", "end_date", "extra")},
         })
 
     def properties(self) -> None:
@@ -246,22 +246,22 @@ class _Builder:
             return
         vt = self.t["property_transfers"]
         d = vt.data
-        common = {p: d[p].to_numpy() for p in
+        common = {p: d[p].array for p in
                   ("date", "price", "market_value", "share", "registration_ref")}
         self.rels("ACQUIRED_TITLE", vt, d, {
-            "from": d["to_party"].to_numpy(), "to": d["property_id"].to_numpy(),
+            "from": d["to_party"].array, "to": d["property_id"].array,
             "from_label": _party_label(d["to_party"], self.person_ids), "to_label": "Property",
-            "title_transfer_id": d["_key"].to_numpy(), "from_party": d["from_party"].to_numpy(),
-            "extra": d["extra"].to_numpy(), **common,
+            "title_transfer_id": d["_key"].array, "from_party": d["from_party"].array,
+            "extra": d["extra"].array, **common,
         })
         conv = d[d["from_party"].notna()]
         if len(conv):
             self.rels("CONVEYED_TITLE", vt, conv, {
-                "from": conv["from_party"].to_numpy(), "to": conv["property_id"].to_numpy(),
+                "from": conv["from_party"].array, "to": conv["property_id"].array,
                 "from_label": _party_label(conv["from_party"], self.person_ids),
-                "to_label": "Property", "title_transfer_id": conv["_key"].to_numpy(),
-                "to_party": conv["to_party"].to_numpy(),
-                **{k: v[d["from_party"].notna().to_numpy()] for k, v in common.items()},
+                "to_label": "Property", "title_transfer_id": conv["_key"].array,
+                "to_party": conv["to_party"].array,
+                **{k: v[d["from_party"].notna().array] for k, v in common.items()},
             })
 
     def cases(self) -> None:
@@ -271,9 +271,9 @@ class _Builder:
         vt = self.t["cases"]
         d = vt.data
         self.rels("PARTY_TO", vt, d, {
-            "from": d["debtor_id"].to_numpy(), "to": d["case_id"].to_numpy(),
+            "from": d["debtor_id"].array, "to": d["case_id"].array,
             "from_label": _party_label(d["debtor_id"], self.person_ids),
-            "to_label": "Proceeding", "case_id": d["case_id"].to_numpy(), "role": "debtor",
+            "to_label": "Proceeding", "case_id": d["case_id"].array, "role": "debtor",
         })
 
     def identifiers(self) -> None:
@@ -306,16 +306,16 @@ class _Builder:
             keep = (value != "").to_numpy()
             norm = normalize_identifier(kind, value[keep])
             links.append(pd.DataFrame({
-                "entity": entity[keep].to_numpy(), "kind": kind,
-                "value": value[keep].to_numpy(), "normalized": norm.to_numpy(),
-                "src_file": vt.raw.file_name, "src_row": row[keep].to_numpy(), "source": source,
+                "entity": entity[keep].array, "kind": kind,
+                "value": value[keep].array, "normalized": norm.array,
+                "src_file": vt.raw.file_name, "src_row": row[keep].array, "source": source,
             }))
         links = [f for f in links if len(f)]
         if not links:
             return
         df = pd.concat(links, ignore_index=True)
         df = df[df["normalized"] != ""]
-        df["identifier_id"] = identifier_ids(df["kind"], df["normalized"]).to_numpy()
+        df["identifier_id"] = identifier_ids(df["kind"], df["normalized"]).array
         df = df.drop_duplicates(["entity", "identifier_id"], ignore_index=True)
         nodes = df.drop_duplicates("identifier_id", ignore_index=True)
         props = self.schema.nodes["Identifier"].property_types
@@ -326,7 +326,7 @@ class _Builder:
             "from": df["entity"], "to": df["identifier_id"],
             "from_label": _party_label(df["entity"], self.person_ids),
             "to_label": "Identifier",
-            "link_id": compose_id(df["entity"], ">", df["identifier_id"]).to_numpy(),
+            "link_id": compose_id(df["entity"], ">", df["identifier_id"]).array,
             "kind": df["kind"], "source": df["source"],
             "src_file": df["src_file"], "src_row": df["src_row"], "load_batch": self.batch,
         })
