@@ -219,17 +219,17 @@ def _company_person_clash(person_ids: pa.Array) -> Callable:
 
 
 # -- validation -------------------------------------------------------------------------------
-def _store_keys(store: GraphStore, schema: Schema, empty: bool) -> dict[str, pd.Index]:
+def _store_keys(store: GraphStore, schema: Schema, empty: bool) -> dict[str, pa.Array]:
     known: dict[str, pa.Array] = {}
     referenced = {ref for spec in schema.inputs.values() for column in spec.columns.values()
                   for ref in column.ref}
     for table in sorted(referenced):
-        spec = schema.inputs[table]
         if empty:
             known[table] = pa.array([], pa.string())
             continue
         label = schema.label_of_table(table)
-        ids = store.node_table(label, [spec.key]).column(spec.key).combine_chunks()
+        key = schema.nodes[label].key
+        ids = store.node_table(label, [key]).column(key).combine_chunks()
         if label == "Account":  # synthetic cash accounts are not input rows
             ids = ids.filter(pc.invert(pc.starts_with(ids, CASH_PREFIX)))
         known[table] = ids
