@@ -311,7 +311,8 @@ class LadybugStore(GraphStore):
         staging.mkdir(exist_ok=True)
         self._staged += 1
         path = staging / f"{self._staged:04d}-{name}.parquet"
-        pq.write_table(table, path, compression="none", row_group_size=1 << 17)
+        pq.write_table(table, path, compression="none", use_dictionary=False,
+                       write_statistics=False, row_group_size=1 << 17)
         try:
             yield path.as_posix()
         finally:

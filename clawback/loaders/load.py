@@ -37,8 +37,13 @@ from clawback.graph.store import (
 )
 from clawback.loaders.build import CASH_PREFIX, Elements, build_elements, compose_id
 from clawback.loaders.readers import RawTable, discover_tables, read_table
-from clawback.loaders.sets import is_in
-from clawback.loaders.validate import QUARANTINE_COLUMNS, Issues, ValidTable, validate_table
+from clawback.loaders.sets import all_distinct, is_in
+from clawback.loaders.validate import (
+    QUARANTINE_COLUMNS,
+    Issues,
+    ValidTable,
+    validate_table,
+)
 
 __all__ = ["TABLE_ORDER", "ElementCounts", "LoadReport", "TableCounts", "load_directory"]
 
@@ -307,7 +312,8 @@ def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema,
         frame = elements.node_frame(label)
         if frame is None:
             continue
-        frame = frame.drop_duplicates(node.key, ignore_index=True)
+        if not all_distinct(frame[node.key]):
+            frame = frame.drop_duplicates(node.key, ignore_index=True)
         table = _arrow(frame, schema.node_properties(label))
         existing = None if empty else store.existing(label)
         create, update, same = _diff(table, node.key, existing, list(node.property_types))
@@ -317,7 +323,8 @@ def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema,
         frame = elements.rel_frame(name)
         if frame is None:
             continue
-        frame = frame.drop_duplicates(rel.key, ignore_index=True)
+        if not all_distinct(frame[rel.key]):
+            frame = frame.drop_duplicates(rel.key, ignore_index=True)
         labels = frame[["from_label", "to_label"]]
         table = _arrow(frame, {"from": "string", "to": "string", **schema.rel_properties(name)})
         existing = None if empty else store.existing(name)

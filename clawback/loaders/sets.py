@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["is_in"]
+__all__ = ["all_distinct", "is_in"]
 
 
 def is_in(values: pd.Series | np.ndarray, value_set: pa.Array) -> np.ndarray:
@@ -18,3 +18,13 @@ def is_in(values: pd.Series | np.ndarray, value_set: pa.Array) -> np.ndarray:
     """
     array = pa.array(values, type=pa.string(), from_pandas=True)
     return np.asarray(pc.is_in(array, value_set=value_set).fill_null(False))
+
+
+def all_distinct(values: pd.Series) -> bool:
+    """True when no value repeats (Arrow's hash kernel, no copy of the strings).
+
+    >>> all_distinct(pd.Series(["T1", "T2"])), all_distinct(pd.Series(["T1", "T1"]))
+    (True, False)
+    """
+    array = pa.array(values, from_pandas=True)
+    return bool(pc.count_distinct(array, mode="all").as_py() == len(values))

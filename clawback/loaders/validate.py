@@ -15,12 +15,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from clawback.graph.schema import SCHEMA, Column, InputTable, Schema
 from clawback.loaders.parsing import parse_dates, parse_decimals, parse_enum, parse_timestamps
 from clawback.loaders.readers import RawTable
-from clawback.loaders.sets import is_in
+from clawback.loaders.sets import all_distinct, is_in
 
 __all__ = ["QUARANTINE_COLUMNS", "Issues", "ValidTable", "validate_table"]
 
@@ -278,8 +277,7 @@ def _dedupe(
 ) -> tuple[pd.DataFrame, int]:
     """Drop exact repeats of a key (counted) and quarantine conflicting repeats."""
     key = key.reset_index(drop=True)
-    arrow_key = pa.array(key, type=pa.string(), from_pandas=True)
-    if pc.count_distinct(arrow_key, mode="all").as_py() == len(arrow_key):
+    if all_distinct(key):
         return data, 0  # the common case, decided by Arrow's hash kernel
     repeated = key.duplicated(keep="first").to_numpy()
     if not repeated.any():
