@@ -1,10 +1,13 @@
 """The public input contract that the generator writes: tables, columns and enum values.
 
 Also the concealment typologies that can be planted in an evader's case (:data:`TYPOLOGIES`).
-Everything here is plain data; the rest of the package derives its integer codes from it.
+Tables, columns and enum values come from the one schema (clawback/graph/schema.yaml); the
+rest of the package derives its integer codes from them.
 """
 
 from __future__ import annotations
+
+from clawback.graph.schema import SCHEMA
 
 __all__ = [
     "ACCOUNT_TYPES", "CASE_TYPES", "CHANNELS", "COLUMNS", "COMPANY_ROLES", "IDENTIFIER_KINDS",
@@ -26,67 +29,21 @@ TYPOLOGIES: tuple[str, ...] = (
     "preferential_payment_to_related_creditor",
 )
 
-#: The input tables, in the order they are written.
-TABLES: tuple[str, ...] = (
-    "persons",
-    "companies",
-    "relations",
-    "company_roles",
-    "accounts",
-    "transfers",
-    "properties",
-    "property_transfers",
-    "cases",
-    "identifiers",
-)
+#: The input tables, in the order they are written (the schema's order).
+TABLES: tuple[str, ...] = tuple(SCHEMA.inputs)
 
 #: Columns written for each table (all columns of the public input contract).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "persons": ("person_id", "name", "id_number", "birth_date", "gender", "phone", "address"),
-    "companies": (
-        "company_id", "name", "registration_number", "incorporation_date", "address", "status",
-    ),
-    "relations": ("person_id", "related_person_id", "relation", "start_date", "end_date", "source"),
-    "company_roles": ("person_id", "company_id", "role", "share", "start_date", "end_date"),
-    "accounts": (
-        "account_id", "holder_id", "institution", "account_type", "opened_date", "closed_date",
-        "currency",
-    ),
-    "transfers": (
-        "transfer_id", "from_account", "to_account", "amount", "timestamp", "currency", "channel",
-        "memo",
-    ),
-    "properties": (
-        "property_id", "kind", "description", "location", "registration_number", "market_value",
-        "valuation_date", "currency",
-    ),
-    "property_transfers": (
-        "property_id", "from_party", "to_party", "date", "price", "market_value", "share",
-        "registration_ref",
-    ),
-    "cases": (
-        "case_id", "debtor_id", "case_type", "jurisdiction", "court", "filing_date",
-        "acceptance_date", "judgment_date", "claim_amount", "currency", "creditor",
-    ),
-    "identifiers": ("entity_id", "kind", "value"),
+    name: tuple(table.columns) for name, table in SCHEMA.inputs.items()
 }
+
 #: Columns of ``labels.csv``.
 LABEL_COLUMNS: tuple[str, ...] = ("case_id", "debtor_id", "label", "typologies", "notes")
 
-RELATIONS: tuple[str, ...] = (
-    "spouse", "former_spouse", "parent", "child", "sibling", "grandparent", "grandchild",
-    "parent_in_law", "child_in_law", "sibling_in_law", "other_relative", "cohabitant", "associate",
-)
-COMPANY_ROLES: tuple[str, ...] = (
-    "shareholder", "beneficial_owner", "legal_representative", "director", "supervisor",
-    "manager", "employee",
-)
-ACCOUNT_TYPES: tuple[str, ...] = ("bank", "securities", "payment_app", "crypto", "other")
-CHANNELS: tuple[str, ...] = (
-    "bank_transfer", "payment_app", "card", "cash_withdrawal", "cash_deposit", "check", "other",
-)
-PROPERTY_KINDS: tuple[str, ...] = ("real_estate", "vehicle", "equity", "land_use_right", "other")
-CASE_TYPES: tuple[str, ...] = (
-    "personal_bankruptcy", "enterprise_bankruptcy", "enforcement", "civil_suit",
-)
-IDENTIFIER_KINDS: tuple[str, ...] = ("phone", "address", "email", "device", "ip", "other")
+RELATIONS: tuple[str, ...] = SCHEMA.enums["relation"]
+COMPANY_ROLES: tuple[str, ...] = SCHEMA.enums["role"]
+ACCOUNT_TYPES: tuple[str, ...] = SCHEMA.enums["account_type"]
+CHANNELS: tuple[str, ...] = SCHEMA.enums["channel"]
+PROPERTY_KINDS: tuple[str, ...] = SCHEMA.enums["property_kind"]
+CASE_TYPES: tuple[str, ...] = SCHEMA.enums["case_type"]
+IDENTIFIER_KINDS: tuple[str, ...] = SCHEMA.enums["identifier_kind"]
