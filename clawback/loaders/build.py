@@ -68,13 +68,20 @@ class Elements:
     def add_rels(self, rel_type: str, frame: pd.DataFrame) -> None:
         self.rels.setdefault(rel_type, []).append(frame)
 
-    def node_frame(self, label: str) -> pd.DataFrame | None:
-        frames = [f for f in self.nodes.get(label, []) if len(f)]
-        return pd.concat(frames, ignore_index=True) if frames else None
+    def take_nodes(self, label: str) -> pd.DataFrame | None:
+        """All nodes of a label as one frame, handed over (the parts are released)."""
+        return _take(self.nodes, label)
 
-    def rel_frame(self, rel_type: str) -> pd.DataFrame | None:
-        frames = [f for f in self.rels.get(rel_type, []) if len(f)]
-        return pd.concat(frames, ignore_index=True) if frames else None
+    def take_rels(self, rel_type: str) -> pd.DataFrame | None:
+        """All relationships of a type as one frame, handed over (the parts are released)."""
+        return _take(self.rels, rel_type)
+
+
+def _take(parts: dict[str, list[pd.DataFrame]], name: str) -> pd.DataFrame | None:
+    frames = [f for f in parts.pop(name, []) if len(f)]
+    if not frames:
+        return None
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def _provenance(table: ValidTable, batch_id: str, data: pd.DataFrame | None = None) -> dict:

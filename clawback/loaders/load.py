@@ -309,7 +309,7 @@ def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema,
     counts: dict[str, dict[str, ElementCounts]] = {"nodes": {}, "relationships": {}}
     node_changes, rel_changes = [], []
     for label, node in schema.nodes.items():
-        frame = elements.node_frame(label)
+        frame = elements.take_nodes(label)
         if frame is None:
             continue
         if not all_distinct(frame[node.key]):
@@ -320,7 +320,7 @@ def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema,
         node_changes.append(NodeChanges(label, create, update))
         counts["nodes"][label] = ElementCounts(len(create), len(update), same)
     for name, rel in schema.relationships.items():
-        frame = elements.rel_frame(name)
+        frame = elements.take_rels(name)
         if frame is None:
             continue
         if not all_distinct(frame[rel.key]):
