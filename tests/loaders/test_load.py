@@ -295,3 +295,25 @@ def test_parquet_and_xlsx_inputs_load_like_csv(dirty, tmp_path):
         assert s1.counts() == s2.counts()
     assert {t: (c.loaded, c.quarantined) for t, c in a.tables.items()} == \
         {t: (c.loaded, c.quarantined) for t, c in b.tables.items()}
+
+
+def test_a_later_load_may_reference_what_the_store_holds(tmp_path):
+    first = write_input(tmp_path / "first", {
+        "persons": "person_id,name\nP1,张三\nP2,李四\n",
+        "accounts": "account_id,holder_id\nA1,P1\nA2,P2\n",
+    })
+    later = write_input(tmp_path / "later", {
+        "persons": "person_id,name\n",
+        "transfers": "transfer_id,from_account,to_account,amount,timestamp\n"
+                     "T1,A1,A2,5,2024-01-01\nT2,A1,A9,5,2024-01-01\nT3,A1,,7,2024-01-02\n",
+    })
+    with LadybugStore(tmp_path / "store") as store:
+        load_directory(first, store)
+        report = load_directory(later, store)
+        assert report.tables["persons"].read == 0
+        assert (report.tables["transfers"].loaded, report.tables["transfers"].quarantined) == (2, 1)
+        assert "'A9'" in quarantine_of(report)["reason"].iloc[0]
+        cash = store.query("MATCH (p:Person)-[:HOLDS]->(a:Account) WHERE a.synthetic "
+                           "RETURN p.person_id AS holder, a.account_id AS cash").to_dicts()
+        assert cash == [{"holder": "P1", "cash": "cash:A1"}]
+        assert store.counts()["nodes"]["Person"] == 2
