@@ -8,12 +8,15 @@ PYTEST_ARGS ?=
 SIZE ?= 300
 PORT ?= 8501
 
-.PHONY: install demo test lint bench clean help
+.PHONY: install demo test lint bench clean help neo4j-fetch neo4j-start neo4j-stop
 
 help:
 	@echo "make demo   - install, generate a demo portfolio, load it, serve the app on :$(PORT)"
 	@echo "make test   - install and run the whole test suite (ruff and mypy included)"
 	@echo "make bench  - run the benchmarks (large; see docs/benchmarks.md)"
+	@echo "make neo4j-fetch - fetch the Neo4j Community server jars with Maven (cached in ~/.cache/clawback)"
+	@echo "make neo4j-start - start a local Neo4j on free loopback ports (.neo4j/; credentials in .neo4j/env)"
+	@echo "make neo4j-stop  - stop the local Neo4j"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +38,15 @@ test: install lint
 
 bench: install
 	$(PY) benchmarks/bench_load.py
+
+neo4j-fetch: install
+	$(PY) scripts/neo4j_local.py fetch
+
+neo4j-start: install
+	$(PY) scripts/neo4j_local.py start
+
+neo4j-stop: install
+	$(PY) scripts/neo4j_local.py stop
 
 clean:
 	rm -rf $(VENV) clawback-data demo-portfolio .pytest_cache .ruff_cache .mypy_cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -28,6 +29,10 @@ from clawback.errors import ClawbackError
 
 __all__ = ["app", "main"]
 
+# The Neo4j driver logs a lost connection before raising it; the command reports it in one line.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+logging.getLogger("neo4j").propagate = False
+
 app = typer.Typer(
     name="clawback",
     help="Find the assets debtors hide with relatives before a bankruptcy filing, and prove it.",
@@ -46,7 +51,14 @@ StoreOpt = Annotated[
     typer.Option("--store", help="Embedded store directory (created on first load).",
                  envvar="CLAWBACK_STORE"),
 ]
-
+Neo4jOpt = Annotated[
+    str | None,
+    typer.Option("--neo4j", metavar="URI",
+                 help="Use a Neo4j 5 server (bolt://host:7687, neo4j+s://… for Aura) instead of "
+                      "the embedded store; user, password and database come from NEO4J_USER, "
+                      "NEO4J_PASSWORD and NEO4J_DATABASE.",
+                 envvar="NEO4J_URI", show_envvar=True),
+]
 
 AddressOpt = Annotated[
     str, typer.Option(help="Address to listen on (0.0.0.0 to serve other machines).")
@@ -134,11 +146,11 @@ def generate(
 
 
 def _load(directory: Path, store_path: Path, report: Path | None, quarantine: Path | None,
-          tz: str) -> Any:
-    from clawback.graph.embedded import LadybugStore
+          tz: str, neo4j: str | None = None) -> Any:
+    from clawback.graph.open import open_store
     from clawback.loaders.load import load_directory
 
-    with _progress() as update, LadybugStore(store_path) as store:
+    with _progress() as update, open_store(store_path, neo4j) as store:
         result = load_directory(
             directory, store, tz=tz, quarantine_path=quarantine,
             progress=lambda stage, done, total: update(stage, done / max(total, 1)),
@@ -176,6 +188,7 @@ def _print_load(result: Any) -> None:
 def load(
     directory: Annotated[Path, typer.Argument(help="Input directory (see docs/input-format.md).")],
     store: StoreOpt = DEFAULT_STORE,
+    neo4j: Neo4jOpt = None,
     report: Annotated[Path | None, typer.Option(help="Write the load report (JSON) here.")]
     = None,
     quarantine: Annotated[Path | None, typer.Option(
@@ -191,7 +204,7 @@ def load(
     Bad rows go to the quarantine file with file, row, column and reason; a file-level problem
     stops the load before anything is written. Loading the same input again changes nothing.
     """
-    result = _load(directory, store, report, quarantine, tz)
+    result = _load(directory, store, report, quarantine, tz, neo4j)
     _print_load(result)
     if strict and result.quarantined:
         raise typer.Exit(3)
@@ -201,18 +214,20 @@ def load(
 @_user_errors
 def stats(
     store: StoreOpt = DEFAULT_STORE,
+    neo4j: Neo4jOpt = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json.")]
     = OutputFormat.table,
 ) -> None:
     """Count nodes per label and relationships per type in the store."""
-    from clawback.graph.embedded import LadybugStore
+    from clawback.graph.open import open_store
 
-    with LadybugStore(store, read_only=True) as st:
+    with open_store(store, neo4j, read_only=True) as st:
         counts = st.counts()
+        location = st.location
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(counts))
         return
-    table = Table(title=f"store {store}")
+    table = Table(title=f"store {location}")
     table.add_column("kind")
     table.add_column("name")
     table.add_column("count", justify="right")

@@ -15,7 +15,8 @@ from tests.loaders.test_load import ACCOUNTS, PERSONS, TRANSFERS, write_input
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "200"}
-    env.pop("CLAWBACK_STORE", None)
+    for name in ("CLAWBACK_STORE", "NEO4J_URI"):  # these tests use the embedded store
+        env.pop(name, None)
     return subprocess.run([sys.executable, "-m", "clawback.cli", *args], capture_output=True,
                           text=True, cwd=cwd, env=env, timeout=300)
 

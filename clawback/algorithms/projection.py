@@ -53,12 +53,16 @@ def project(
 
     Relationships whose end nodes are not among ``labels`` are left out. ``edge_properties``
     names, per type, the properties to carry as edge attributes (default: the key only).
+    Vertices are ordered by label then key, edges by type then key, whatever order the store
+    returns them in: the same graph gives the same projection (and the same seeded results)
+    on every store.
     """
     names: list[pa.Array] = []
     label_cols: list[str] = []
     for label in labels:
         key = store.schema.nodes[label].key
         ids = store.node_table(label, [key]).column(key).combine_chunks()
+        ids = ids.take(pc.sort_indices(ids))
         names.append(pc.binary_join_element_wise(label, ids, ":"))
         label_cols.extend([label] * len(ids))
     vertex_names = pa.concat_arrays(names) if names else pa.array([], pa.string())
@@ -72,7 +76,9 @@ def project(
     for rel_type in rel_types:
         props = list((edge_properties or {}).get(rel_type, [store.schema.relationships[rel_type]
                                                            .key]))
-        table = store.edge_table(rel_type, props)
+        rel_key = store.schema.relationships[rel_type].key
+        table = store.edge_table(rel_type, list(dict.fromkeys([rel_key, *props])))
+        table = table.sort_by(rel_key)
         keep = pc.and_(pc.is_in(table["from_label"], pa.array(list(wanted))),
                        pc.is_in(table["to_label"], pa.array(list(wanted))))
         table = table.filter(keep)

@@ -21,7 +21,6 @@ from typing import Any
 
 import ladybug
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from clawback.errors import StoreError
 from clawback.graph.schema import SCHEMA, Schema
@@ -32,6 +31,10 @@ from clawback.graph.store import (
     NodeChanges,
     QueryResult,
     RelChanges,
+    SpooledTable,
+    TableLike,
+    as_table,
+    spool,
 )
 
 __all__ = ["DB_FILE", "LadybugStore", "ddl_statements"]
@@ -103,8 +106,11 @@ class LadybugStore(GraphStore):
         self._buffer_pool_bytes = buffer_pool_bytes
         self._staged = 0
         self._open()
-        if not read_only and (self.path / _MARKER).exists():
-            self._reset()
+        if not read_only:
+            # Files a killed load left behind; the engine's lock makes this the only writer.
+            shutil.rmtree(self.path / _STAGING, ignore_errors=True)
+            if (self.path / _MARKER).exists():
+                self._reset()
 
     def _open(self) -> None:
         try:
@@ -276,8 +282,9 @@ class LadybugStore(GraphStore):
             key = self.schema.nodes[node.label].key
             # LOAD FROM binds each column as a variable; positional aliases avoid clashes
             # between property names and Cypher keywords.
-            names = node.update.column_names
-            updates = node.update.rename_columns([f"c{i}" for i in range(len(names))])
+            update = as_table(node.update)
+            names = update.column_names
+            updates = update.rename_columns([f"c{i}" for i in range(len(names))])
             sets = ", ".join(f"n.{_q(p)} = c{i}" for i, p in enumerate(names) if p != key)
             with self._staged_file(updates, node.label) as path:
                 self._run(
@@ -294,9 +301,12 @@ class LadybugStore(GraphStore):
             {"keys": list(rel.delete)},
         )
 
-    def _copy(self, table_name: str, table: pa.Table, options: str) -> None:
+    def _copy(self, table_name: str, table: TableLike, options: str) -> None:
         """One COPY per table: a second COPY into a non-empty relationship table is several
         times slower than one large one (measured: 10M transfers, 111 s in 2M slices)."""
+        if isinstance(table, SpooledTable):  # already a Parquet file: copy it as it is
+            self._run(f"COPY {_q(table_name)} FROM '{table.path.as_posix()}'{options}")
+            return
         with self._staged_file(table, table_name) as path:
             self._run(f"COPY {_q(table_name)} FROM '{path}'{options}")
 
@@ -307,16 +317,19 @@ class LadybugStore(GraphStore):
         (Scanning a large in-memory Arrow table from Python can deadlock the engine's worker
         threads on the GIL, so tables never cross that way.)
         """
-        staging = self.path / _STAGING
-        staging.mkdir(exist_ok=True)
+        staging = self.spool_directory()
         self._staged += 1
         path = staging / f"{self._staged:04d}-{name}.parquet"
-        pq.write_table(table, path, compression="none", use_dictionary=False,
-                       write_statistics=False, row_group_size=1 << 17)
+        spool(table, path)
         try:
             yield path.as_posix()
         finally:
             path.unlink(missing_ok=True)
+
+    def spool_directory(self) -> Path:
+        staging = self.path / _STAGING
+        staging.mkdir(exist_ok=True)
+        return staging
 
     def close(self) -> None:
         conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)

@@ -80,6 +80,7 @@ class _ElementType:
     caption: Mapping[str, str]
     table: str | None = None
     system: bool = False
+    indexes: tuple[str, ...] = ()   # properties a server store indexes besides the key
 
     def all_property_types(self, provenance: Mapping[str, str]) -> dict[str, str]:
         """Properties including the provenance ones (system types carry none)."""
@@ -168,6 +169,10 @@ def _parse_element(kind: str, name: str, spec: Mapping[str, Any], nodes: Mapping
     caption = spec.get("caption") or {}
     if not {"en", "zh"} <= set(caption):
         raise _fail(where, "needs a caption in both en and zh")
+    indexes = tuple(spec.get("indexes") or ())
+    unknown = [p for p in indexes if p not in props]
+    if unknown:
+        raise _fail(where, f"indexes name unknown properties {unknown}")
     common: dict[str, Any] = dict(
         name=name,
         key=spec["key"],
@@ -175,6 +180,7 @@ def _parse_element(kind: str, name: str, spec: Mapping[str, Any], nodes: Mapping
         caption=caption,
         table=spec.get("table"),
         system=bool(spec.get("system", False)),
+        indexes=indexes,
     )
     if nodes is None:
         return NodeType(**common)

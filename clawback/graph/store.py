@@ -11,11 +11,13 @@ own module. Cypher shared by both sticks to the dialect both engines accept.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeAlias
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from clawback.graph.schema import SCHEMA, Schema
 
@@ -27,7 +29,11 @@ __all__ = [
     "QueryResult",
     "RelChanges",
     "RelGroup",
+    "SpooledTable",
+    "TableLike",
     "arrow_schema",
+    "as_table",
+    "spool",
 ]
 
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -46,12 +52,58 @@ def arrow_schema(property_types: Mapping[str, str]) -> pa.Schema:
 
 
 @dataclass(frozen=True)
+class SpooledTable:
+    """An Arrow table parked on disk, as uncompressed Parquet, until a store writes it.
+
+    A large load hands its change set over this way so that memory holds one element type at a
+    time rather than the whole graph; the embedded store bulk-copies the file as it is.
+    """
+
+    path: Path
+    num_rows: int
+    schema: pa.Schema
+
+    def __len__(self) -> int:
+        return self.num_rows
+
+    def read(self) -> pa.Table:
+        return pq.read_table(self.path, memory_map=True)
+
+    def batches(self, size: int) -> Iterator[pa.RecordBatch]:
+        yield from pq.ParquetFile(self.path, memory_map=True).iter_batches(batch_size=size)
+
+
+TableLike: TypeAlias = "pa.Table | SpooledTable"
+
+
+def spool(table: pa.Table, path: str | Path) -> SpooledTable:
+    """Write ``table`` to ``path`` (Parquet, no compression: it is read once, soon) and return
+    its handle; the caller may then drop the table.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     s = spool(pa.table({"a": [1, 2]}), Path(d) / "a.parquet")
+    ...     (len(s), s.read().column("a").to_pylist())
+    (2, [1, 2])
+    """
+    path = Path(path)
+    pq.write_table(table, path, compression="none", use_dictionary=False,
+                   write_statistics=False, row_group_size=1 << 17)
+    return SpooledTable(path, table.num_rows, table.schema)
+
+
+def as_table(table: TableLike) -> pa.Table:
+    """The table itself, read back from disk if it was spooled."""
+    return table.read() if isinstance(table, SpooledTable) else table
+
+
+@dataclass(frozen=True)
 class NodeChanges:
     """Nodes of one label to create and to update (full rows with every property)."""
 
     label: str
-    create: pa.Table
-    update: pa.Table
+    create: TableLike
+    update: TableLike
 
 
 @dataclass(frozen=True)
@@ -63,7 +115,7 @@ class RelGroup:
 
     from_label: str
     to_label: str
-    table: pa.Table
+    table: TableLike
 
 
 @dataclass(frozen=True)
@@ -152,6 +204,11 @@ class GraphStore(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release the store."""
+
+    def spool_directory(self) -> Path | None:
+        """Where a load parks its change set on disk (None: the system's temporary directory).
+        A store that bulk-copies files wants them on its own file system."""
+        return None
 
     def __enter__(self) -> GraphStore:
         return self

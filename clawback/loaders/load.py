@@ -13,7 +13,9 @@ with what the store holds, and apply the difference in one atomic write.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -33,7 +35,9 @@ from clawback.graph.store import (
     NodeChanges,
     RelChanges,
     RelGroup,
+    TableLike,
     arrow_schema,
+    spool,
 )
 from clawback.loaders.build import CASH_PREFIX, Elements, build_elements, compose_id
 from clawback.loaders.readers import RawTable, discover_tables, read_table
@@ -245,15 +249,21 @@ def _chunks(array: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     return array.chunks if isinstance(array, pa.ChunkedArray) else [array]
 
 
-def _validate_all(raws: Mapping[str, RawTable], known: dict[str, pa.Array], tz: str,
+def _validate_all(raws: dict[str, RawTable], known: dict[str, pa.Array], tz: str,
                   schema: Schema, progress: Progress) -> dict[str, ValidTable]:
+    """Validate table by table, handing each raw table over (``raws`` ends up empty) and
+    dropping its text once validated, so that memory holds one raw table at a time."""
     valid: dict[str, ValidTable] = {}
-    for i, table in enumerate(raws):
-        progress(f"validating {raws[table].file_name}", i, len(raws))
+    total = len(raws)
+    for i, table in enumerate(list(raws)):
+        raw = raws.pop(table)
+        progress(f"validating {raw.file_name}", i, total)
         rules = dict(_RULES.get(table, {}))
         if table == "companies":
             rules["checks"] = _company_person_clash(known["persons"])
-        vt = validate_table(raws[table], known, tz=tz, schema=schema, **rules)
+        vt = validate_table(raw, known, tz=tz, schema=schema, **rules)
+        del raw
+        vt.release_raw()
         key = schema.inputs[table].key
         if key is not None and table in known:
             new = pa.chunked_array([known[table], *_chunks(pa.array(
@@ -304,9 +314,16 @@ def _diff(new: pa.Table, key: str, existing: pa.Table | None, compare: list[str]
     return new.filter(is_new), new.filter(update), int(unchanged)
 
 
-def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema, batch: dict
-             ) -> tuple[ChangeSet, dict[str, dict[str, ElementCounts]]]:
+def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema, batch: dict,
+             spool_dir: Path) -> tuple[ChangeSet, dict[str, dict[str, ElementCounts]]]:
+    """The change set, each table spooled to ``spool_dir`` as soon as it is computed, so that
+    memory holds one element type at a time."""
     counts: dict[str, dict[str, ElementCounts]] = {"nodes": {}, "relationships": {}}
+    parked = itertools.count()
+
+    def park(table: pa.Table, name: str) -> TableLike:
+        return spool(table, spool_dir / f"{next(parked):03d}-{name}.parquet")
+
     node_changes, rel_changes = [], []
     for label, node in schema.nodes.items():
         frame = elements.take_nodes(label)
@@ -317,7 +334,8 @@ def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema,
         table = _arrow(frame, schema.node_properties(label))
         existing = None if empty else store.existing(label)
         create, update, same = _diff(table, node.key, existing, list(node.property_types))
-        node_changes.append(NodeChanges(label, create, update))
+        del table, frame, existing
+        node_changes.append(NodeChanges(label, park(create, label), park(update, label)))
         counts["nodes"][label] = ElementCounts(len(create), len(update), same)
     for name, rel in schema.relationships.items():
         frame = elements.take_rels(name)
@@ -333,14 +351,16 @@ def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema,
         writes = pa.concat_tables([create, update])
         combos = labels.drop_duplicates()
         if len(combos) == 1:  # one pair of end labels (transfers): no regrouping needed
-            groups = [RelGroup(str(combos.iloc[0, 0]), str(combos.iloc[0, 1]), writes)]
+            groups = [RelGroup(str(combos.iloc[0, 0]), str(combos.iloc[0, 1]),
+                               park(writes, name))]
         else:
             keys = pa.concat_arrays([create[rel.key].combine_chunks(),
                                      update[rel.key].combine_chunks()])
             position = pc.index_in(keys, value_set=table[rel.key]).to_numpy()
             pairs = labels.iloc[position].reset_index(drop=True)
             groups = [
-                RelGroup(str(a), str(b), writes.take(pa.array(part.index.to_numpy())))
+                RelGroup(str(a), str(b),
+                         park(writes.take(pa.array(part.index.to_numpy())), name))
                 for (a, b), part in pairs.groupby(["from_label", "to_label"], sort=True)
             ]
         rel_changes.append(RelChanges(name, update[rel.key].to_pylist(), groups))
@@ -425,10 +445,11 @@ def load_directory(
     quarantine = _quarantine_frame(valid)
     for vt in valid.values():  # the typed rows live on in `elements`; free the copies
         vt.release()
-    changes, graph_counts = _changes(elements, store, empty, schema, batch)
-    del elements
-    progress("writing to the store", 0, 1)
-    store.apply(changes)
+    with tempfile.TemporaryDirectory(prefix="load-", dir=store.spool_directory()) as spool_dir:
+        changes, graph_counts = _changes(elements, store, empty, schema, batch, Path(spool_dir))
+        del elements
+        progress("writing to the store", 0, 1)
+        store.apply(changes)
 
     if quarantine_path is None:
         base = Path(store.location) if Path(store.location).is_dir() else directory

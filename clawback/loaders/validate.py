@@ -100,10 +100,27 @@ class ValidTable:
     def __post_init__(self) -> None:
         self.read = len(self.raw.frame) + len(self.raw.malformed)
 
+    def release_raw(self) -> None:
+        """Drop the raw text rows once validated: the quarantine already quotes what it needs."""
+        self.raw = replace(self.raw, frame=_empty_like(self.raw.frame))
+
     def release(self) -> None:
         """Drop the raw and typed rows once the graph elements are built (memory)."""
-        self.raw = replace(self.raw, frame=self.raw.frame.iloc[0:0])
-        self.data = self.data.iloc[0:0]
+        self.release_raw()
+        self.data = _empty_like(self.data)
+
+
+def _empty_like(frame: pd.DataFrame) -> pd.DataFrame:
+    """No rows, same columns and dtypes, sharing no buffer with ``frame`` (a zero-row slice of
+    an Arrow-backed column would keep the whole column alive).
+
+    >>> f = pd.DataFrame({"a": pd.Series(["x"], dtype="str"), "b": [1.5]})
+    >>> e = _empty_like(f)
+    >>> (len(e), list(e.dtypes) == list(f.dtypes))
+    (0, True)
+    """
+    return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in frame.dtypes.items()},
+                        columns=frame.columns)
 
 
 KnownIds = Mapping[str, pa.Array]
