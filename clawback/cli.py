@@ -246,9 +246,10 @@ def _reset_store(store: Path) -> None:
     shutil.rmtree(store, ignore_errors=True)
 
 
-def _serve(store: Path, port: int, address: str) -> None:
+def _serve(store: Path, port: int, address: str, neo4j: str | None = None) -> None:
     script = Path(__file__).parent / "app" / "main.py"
-    env = {**os.environ, "CLAWBACK_STORE": str(store.resolve())}
+    env = {**os.environ, "CLAWBACK_STORE": str(store.resolve()),
+           "CLAWBACK_NEO4J_URI": neo4j or ""}
     command = [sys.executable, "-m", "streamlit", "run", str(script),
                "--server.port", str(port), "--server.headless", "true",
                "--server.address", address, "--browser.gatherUsageStats", "false"]
@@ -261,15 +262,19 @@ def _serve(store: Path, port: int, address: str) -> None:
 @_user_errors
 def app_command(
     store: StoreOpt = DEFAULT_STORE,
+    neo4j: Neo4jOpt = None,
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
     address: AddressOpt = "localhost",
 ) -> None:
     """Serve the investigator app (Streamlit) for a store."""
     from clawback.graph.embedded import DB_FILE
+    from clawback.graph.open import open_store
 
-    if not (store / DB_FILE).exists():
+    if neo4j:
+        open_store(store, neo4j, read_only=True).close()  # fail here, in one line, if unreachable
+    elif not (store / DB_FILE).exists():
         raise ClawbackError(f"no clawback store at {store} (run 'clawback load' first)")
-    _serve(store, port, address)
+    _serve(store, port, address, neo4j)
 
 
 @app.command()

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from clawback.graph.embedded import LadybugStore
+from clawback.graph.open import open_store
 from clawback.graph.schema import SCHEMA
 
 __all__ = ["store_counts"]
 
 
-def store_counts(store: str | Path, lang: str = "en") -> pd.DataFrame:
-    """Nodes per label and relationships per type, with captions in ``lang``."""
-    with LadybugStore(store, read_only=True) as st:
+def store_counts(store: str | Path, lang: str = "en", neo4j: str | None = None) -> pd.DataFrame:
+    """Nodes per label and relationships per type, with captions in ``lang``; from the Neo4j
+    server ``neo4j`` when given, else from the embedded store ``store``."""
+    with open_store(store, neo4j, read_only=True) as st:
         counts = st.counts()
     rows = [
         {"kind": kind, "name": name, "caption": SCHEMA.caption(name, lang), "count": n}

@@ -23,16 +23,17 @@ lang = st.sidebar.radio("Language / 语言", ["zh", "en"], index=0, key="lang",
 t = TEXT[lang]
 st.title(t["title"])
 store = os.environ.get("CLAWBACK_STORE", "clawback-data")
-st.caption(f"{t['store']}: {store} · v{__version__}")
+neo4j = os.environ.get("CLAWBACK_NEO4J_URI") or None
+st.caption(f"{t['store']}: {neo4j or store} · v{__version__}")
 
 
 @st.cache_data(show_spinner=False)
-def _counts(path: str, lang: str):
-    return store_counts(path, lang)
+def _counts(path: str, lang: str, neo4j: str | None):
+    return store_counts(path, lang, neo4j)
 
 
 try:
-    counts = _counts(store, lang)
+    counts = _counts(store, lang, neo4j)
 except ClawbackError as e:
     st.error(f"{t['missing']}\n\n{e}")
     st.stop()

@@ -45,7 +45,9 @@ from clawback.graph.store import (
     TableLike,
 )
 
-__all__ = ["MIN_SERVER_MAJOR", "Neo4jSettings", "Neo4jStore", "constraint_statements"]
+__all__ = [
+    "MIN_SERVER_MAJOR", "Neo4jSettings", "Neo4jStore", "check_version", "constraint_statements",
+]
 
 MIN_SERVER_MAJOR = 5
 """Neo4j 5 (5.26 LTS is what the tests run) or later: relationship uniqueness constraints and
@@ -98,6 +100,21 @@ class Neo4jSettings:
         return cls(uri=uri, user=env.get("NEO4J_USER") or "neo4j",
                    password=env.get("NEO4J_PASSWORD") or "",
                    database=env.get("NEO4J_DATABASE") or None)
+
+
+def check_version(version: str, where: str) -> None:
+    """Refuse a server older than :data:`MIN_SERVER_MAJOR`, in one line.
+
+    >>> check_version("5.26.30", "bolt://h"); check_version("2025.10.1", "bolt://h")
+    >>> check_version("4.4.30", "bolt://h")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    clawback.errors.StoreError: Neo4j 4.4.30 at bolt://h is not supported: ... Neo4j 5 or later ...
+    """
+    match = re.match(r"(\d+)\.", version)
+    if not match or int(match.group(1)) < MIN_SERVER_MAJOR:
+        raise StoreError(
+            f"Neo4j {version} at {where} is not supported: clawback needs "
+            f"Neo4j {MIN_SERVER_MAJOR} or later (5.26 LTS is tested)")
 
 
 def constraint_statements(schema: Schema = SCHEMA) -> list[str]:
@@ -279,11 +296,7 @@ class Neo4jStore(GraphStore):
         except Exception as e:
             raise self._error(e) from e
         version = str(record["version"]) if record else "unknown"
-        match = re.match(r"(\d+)\.", version)
-        if not match or int(match.group(1)) < MIN_SERVER_MAJOR:
-            raise StoreError(
-                f"Neo4j {version} at {self.settings.uri} is not supported: clawback needs "
-                f"Neo4j {MIN_SERVER_MAJOR} or later (5.26 LTS is tested)")
+        check_version(version, self.settings.uri)
         return version
 
     def _read(self, cypher: str, parameters: Mapping[str, Any] | None = None,
@@ -309,9 +322,18 @@ class Neo4jStore(GraphStore):
 
     # -- setup ------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
+        """Create the schema's constraints and indexes, and drop the ``clawback_`` ones an
+        earlier schema made that this one no longer names."""
+        statements = constraint_statements(self.schema)
+        wanted = {s.split()[2] for s in statements}
         try:
             with self._session() as s:
-                for statement in constraint_statements(self.schema):
+                for kind, show in (("CONSTRAINT", "SHOW CONSTRAINTS"), ("INDEX", "SHOW INDEXES")):
+                    names = [r["name"] for r in s.run(
+                        f"{show} YIELD name WHERE name STARTS WITH 'clawback_' RETURN name")]
+                    for name in sorted(set(names) - wanted):
+                        s.run(f"DROP {kind} {_q(name)} IF EXISTS").consume()
+                for statement in statements:
                     s.run(statement).consume()
         except Exception as e:
             raise self._error(e) from e
@@ -432,23 +454,25 @@ class Neo4jStore(GraphStore):
                       f"SET {props} RETURN count(*) AS n")
             yield cypher, batch, 1
 
+    # One map per element (`SET n += {...}`) rather than one SET per property: measured 1.8x
+    # faster for transfers. A null in the map removes the property: null means absent.
     def _merge_nodes(self, label: str, columns: pa.Schema) -> str:
         key = self.schema.nodes[label].key
-        sets = ", ".join(f"n.{_q(f.name)} = {_value(f.name, f.type)}"
-                         for f in columns if f.name != key)
+        props = ", ".join(f"{_q(f.name)}: {_value(f.name, f.type)}"
+                          for f in columns if f.name != key)
         return (f"{_unwind(key)}MERGE (n:{_q(label)} {{{_q(key)}: $c.{_q(key)}[i]}}) "
-                f"SET {sets} RETURN count(*) AS n")
+                f"SET n += {{{props}}} RETURN count(*) AS n")
 
     def _merge_rels(self, rel_type: str, a: str, b: str, columns: pa.Schema) -> str:
         key = self.schema.relationships[rel_type].key
         ka, kb = self.schema.nodes[a].key, self.schema.nodes[b].key
-        sets = ", ".join(f"r.{_q(f.name)} = {_value(f.name, f.type)}" for f in columns
-                         if f.name not in {"from", "to", key})
+        props = ", ".join(f"{_q(f.name)}: {_value(f.name, f.type)}" for f in columns
+                          if f.name not in {"from", "to", key})
         return (f"{_unwind(key)}"
                 f"MATCH (a:{_q(a)} {{{_q(ka)}: $c.`from`[i]}}) "
                 f"MATCH (b:{_q(b)} {{{_q(kb)}: $c.`to`[i]}}) "
                 f"MERGE (a)-[r:{_q(rel_type)} {{{_q(key)}: $c.{_q(key)}[i]}}]->(b) "
-                f"SET {sets} RETURN count(*) AS n")
+                f"SET r += {{{props}}} RETURN count(*) AS n")
 
     def _batches(self, steps: Iterable[tuple[str, Any, int]]
                  ) -> Iterator[tuple[str, dict[str, list[Any]]]]:
@@ -490,14 +514,18 @@ class Neo4jStore(GraphStore):
                              "(it resumes from what was written)") from e
 
     def wipe(self) -> None:
-        """Delete every node and relationship (constraints stay). For tests and resets."""
-        def work(tx: ManagedTransaction) -> int:
-            record = tx.run("MATCH (n) WITH n LIMIT 50000 DETACH DELETE n "
-                            "RETURN count(*) AS n").single()
-            return int(record["n"]) if record else 0
+        """Delete every node and relationship (constraints stay). For tests and resets.
 
-        while self._write_tx(work):
-            pass
+        Relationships first, then nodes, 20,000 per transaction: one ``DETACH DELETE`` of a
+        well-connected graph outgrows the server's transaction memory."""
+        for cypher in ("MATCH ()-[r]->() WITH r LIMIT 20000 DELETE r RETURN count(*) AS n",
+                       "MATCH (n) WITH n LIMIT 20000 DELETE n RETURN count(*) AS n"):
+            def work(tx: ManagedTransaction, cypher: str = cypher) -> int:
+                record = tx.run(cypher).single()
+                return int(record["n"]) if record else 0
+
+            while self._write_tx(work):
+                pass
 
     def close(self) -> None:
         self._driver.close()

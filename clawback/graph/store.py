@@ -25,6 +25,7 @@ __all__ = [
     "ARROW_TYPES",
     "ChangeSet",
     "GraphStore",
+    "Neighbourhood",
     "NodeChanges",
     "QueryResult",
     "RelChanges",
@@ -156,6 +157,20 @@ class QueryResult:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
 
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The elements within some hops of a node, in a deterministic order.
+
+    ``nodes``: ``{"label", "key", **properties}`` (provenance left out); ``edges``:
+    ``{"type", "key", "from_label", "from", "to_label", "to"}``. ``truncated`` says the node
+    limit stopped the expansion.
+    """
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    truncated: bool = False
+
+
 class GraphStore(ABC):
     """What every backend provides. Use it as a context manager, or call :meth:`close`."""
 
@@ -204,6 +219,73 @@ class GraphStore(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release the store."""
+
+    def neighbourhood(self, label: str, key: str, *, hops: int = 1,
+                      rel_types: Sequence[str] | None = None, limit: int = 500) -> Neighbourhood:
+        """Nodes and relationships within ``hops`` of node ``label``/``key``, either
+        direction, over ``rel_types`` (all by default); at most ``limit`` nodes.
+
+        Written in the Cypher both engines accept (directed patterns, ``IN $keys``), one query
+        per relationship type, pair of end labels and direction.
+        """
+        schema = self.schema
+        seen: dict[tuple[str, str], int] = {(label, key): 0}
+        frontier = {label: {key}}
+        edges: dict[tuple[str, str], dict[str, Any]] = {}
+        truncated = False
+        for hop in range(1, hops + 1):
+            found: dict[str, set[str]] = {}
+            for name in rel_types or list(schema.relationships):
+                rel = schema.relationships[name]
+                for a in rel.from_labels:
+                    for b in rel.to_labels:
+                        ka, kb = schema.nodes[a].key, schema.nodes[b].key
+                        ends = [(f"x.`{ka}`", frontier.get(a)), (f"y.`{kb}`", frontier.get(b))]
+                        for where, keys in ends:
+                            if not keys:
+                                continue
+                            rows = self.query(
+                                f"MATCH (x:`{a}`)-[r:`{name}`]->(y:`{b}`) WHERE {where} IN $keys "
+                                f"RETURN x.`{ka}`, r.`{rel.key}`, y.`{kb}`",
+                                {"keys": sorted(keys)}).rows
+                            for x, k, y in rows:
+                                edges[(name, k)] = {"type": name, "key": k, "from_label": a,
+                                                    "from": x, "to_label": b, "to": y}
+                                for end in ((a, x), (b, y)):
+                                    if end not in seen:
+                                        found.setdefault(end[0], set()).add(end[1])
+            frontier = {}
+            for lab in sorted(found):
+                for k in sorted(found[lab]):
+                    if (lab, k) in seen:
+                        continue
+                    if len(seen) >= limit:
+                        truncated = True
+                        break
+                    seen[(lab, k)] = hop
+                    frontier.setdefault(lab, set()).add(k)
+            if not frontier:
+                break
+        kept = set(seen)
+        edge_list = [e for e in edges.values()
+                     if (e["from_label"], e["from"]) in kept and (e["to_label"], e["to"]) in kept]
+        nodes: list[dict[str, Any]] = []
+        by_label: dict[str, list[str]] = {}
+        for lab, k in seen:
+            by_label.setdefault(lab, []).append(k)
+        for lab in sorted(by_label):
+            node_key = schema.nodes[lab].key
+            props = list(schema.nodes[lab].property_types)
+            ret = ", ".join(f"n.`{p}`" for p in props)
+            result = self.query(f"MATCH (n:`{lab}`) WHERE n.`{node_key}` IN $keys RETURN {ret}",
+                                {"keys": sorted(by_label[lab])})
+            for row in result.rows:
+                values = dict(zip(props, row, strict=True))
+                k = values[node_key]
+                nodes.append({"label": lab, "key": k, "hops": seen[(lab, k)], **values})
+        nodes.sort(key=lambda n: (n["hops"], n["label"], n["key"]))
+        edge_list.sort(key=lambda e: (e["type"], e["key"]))
+        return Neighbourhood(nodes, edge_list, truncated)
 
     def spool_directory(self) -> Path | None:
         """Where a load parks its change set on disk (None: the system's temporary directory).

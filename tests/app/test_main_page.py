@@ -43,3 +43,19 @@ def test_page_without_a_store_explains_what_to_do(tmp_path, monkeypatch):
     at = AppTest.from_file(PAGE, default_timeout=30).run()
     assert not at.exception
     assert "clawback load" in at.error[0].value
+
+
+@pytest.mark.neo4j
+def test_page_reads_a_neo4j_store(neo4j_store, neo4j_server, tmp_path, monkeypatch):
+    directory = write_input(tmp_path / "in", {"persons": PERSONS, "accounts": ACCOUNTS,
+                                              "transfers": TRANSFERS})
+    load_directory(directory, neo4j_store)
+    for name, value in neo4j_server.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("CLAWBACK_NEO4J_URI", neo4j_server.uri)
+    monkeypatch.setenv("CLAWBACK_STORE", str(tmp_path / "no-embedded-store"))
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    nodes = at.dataframe[0].value.set_index("name")["count"]
+    assert nodes["Person"] == 4 and nodes["Account"] == 5
+    assert neo4j_server.uri in at.caption[0].value

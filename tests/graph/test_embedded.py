@@ -124,3 +124,27 @@ def test_queries_are_read_only_on_both_open_modes(tmp_path, cypher):
 def test_read_only_open_of_a_missing_store_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="no clawback store"):
         LadybugStore(tmp_path / "nothing", read_only=True)
+
+
+def test_neighbourhood_walks_both_directions_and_stops_at_the_limit(tmp_path):
+    from clawback.loaders.load import load_directory
+    from tests.loaders.test_load import ACCOUNTS, PERSONS, RELATIONS, TRANSFERS, write_input
+
+    directory = write_input(tmp_path / "in", {"persons": PERSONS, "accounts": ACCOUNTS,
+                                              "transfers": TRANSFERS, "relations": RELATIONS})
+    with LadybugStore(tmp_path / "store") as store:
+        load_directory(directory, store)
+        one = store.neighbourhood("Account", "A2", hops=1)
+        keys = {(n["label"], n["key"]): n["hops"] for n in one.nodes}
+        assert keys[("Account", "A2")] == 0
+        assert ("Account", "A1") in keys        # A1 -> A2: reached against the direction
+        holder = next(n for n in one.nodes if n["label"] == "Person")
+        assert holder["hops"] == 1 and holder["name"]
+        assert all(e["type"] in {"TRANSFERRED_TO", "HOLDS"} for e in one.edges)
+        assert not one.truncated
+        wide = store.neighbourhood("Person", "P001", hops=3)
+        assert len(wide.nodes) > len(one.nodes)
+        small = store.neighbourhood("Person", "P001", hops=3, limit=3)
+        assert small.truncated and len(small.nodes) == 3
+        assert {(e["from_label"], e["from"]) for e in small.edges} <= \
+            {(n["label"], n["key"]) for n in small.nodes}
