@@ -277,6 +277,95 @@ def app_command(
     _serve(store, port, address, neo4j)
 
 
+def _score(store: Path, neo4j: str | None, seed: int) -> Any:
+    from clawback.algorithms.score import score_store
+    from clawback.graph.open import open_store
+
+    with _progress() as update, open_store(store, neo4j, read_only=True) as st:
+        update("scoring", 0.0)
+        result = score_store(st, seed=seed)
+        update("scoring", 1.0)
+    return result
+
+
+class Lang(StrEnum):
+    en = "en"
+    zh = "zh"
+
+
+@app.command()
+@_user_errors
+def score(
+    store: StoreOpt = DEFAULT_STORE,
+    neo4j: Neo4jOpt = None,
+    out_file: Annotated[Path, typer.Option("--out", help="Write the scores here (CSV).")]
+    = Path("scores.csv"),
+    evidence: Annotated[Path | None, typer.Option(
+        help="Also write every finding (signal, explanation, evidence ids, rules) as CSV.")]
+    = None,
+    seed: Annotated[int, typer.Option(help="Seed of every randomized step.")] = 7,
+) -> None:
+    """Score every debtor case: a 0-100 suspicion score, band, triage and recoverable estimate.
+
+    One row per case, ranked, in the contract's columns (docs/input-format.md). The rule set,
+    weights, seed and software version go to FILE.json beside the scores.
+    """
+    from clawback.algorithms.score import provenance_json
+
+    result = _score(store, neo4j, seed)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    result.scores.to_csv(out_file, index=False, encoding="utf-8", float_format="%.2f")
+    out_file.with_name(out_file.name + ".json").write_text(provenance_json(result) + "\n",
+                                                           encoding="utf-8")
+    if evidence is not None:
+        result.hits.to_csv(evidence, index=False, encoding="utf-8")
+    counts = result.scores["triage"].value_counts()
+    table = Table(title=f"{len(result.scores)} cases scored → {out_file}")
+    for col in ("triage", "cases"):
+        table.add_column(col)
+    for name in ("likely_evasion", "review", "honest_unfortunate"):
+        table.add_row(name, str(int(counts.get(name, 0))))
+    out.print(table)
+
+
+@app.command()
+@_user_errors
+def explain(
+    case_id: Annotated[str, typer.Argument(help="The case to explain, e.g. CASE000001.")],
+    store: StoreOpt = DEFAULT_STORE,
+    neo4j: Neo4jOpt = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json.")]
+    = OutputFormat.table,
+    lang: Annotated[Lang, typer.Option(help="Language of the explanations: en or zh.")]
+    = Lang.en,
+    seed: Annotated[int, typer.Option(help="Seed of every randomized step.")] = 7,
+) -> None:
+    """Explain one case's score: each signal's points, its findings, evidence rows and rules."""
+    result = _score(store, neo4j, seed)
+    try:
+        detail = result.explain(case_id, lang.value)
+    except KeyError:
+        raise ClawbackError(f"no case {case_id!r} in the store") from None
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(detail, ensure_ascii=False, default=str))
+        return
+    out.print(f"[bold]{case_id}[/bold] debtor {detail['debtor_id']}: score {detail['score']:.1f} "
+              f"({detail['band']}, {detail['triage']}), recoverable ≈ "
+              f"{detail['currency']} {detail['recoverable_estimate']:,.0f}", highlight=False)
+    for step in detail["waterfall"]:
+        out.print(f"  +{step['points']:5.1f}  {step['signal']} {step['name']}", highlight=False)
+        for finding in step["findings"]:
+            out.print(f"          {finding['explanation']}", highlight=False)
+            rules = ", ".join(r["id"] + (" (UNCONFIRMED)" if r["verified"] == "UNCONFIRMED"
+                                         else "") for r in finding["rules"])
+            if rules:
+                out.print(f"          rules: {rules}", highlight=False)
+            shown = finding["evidence"][:8]
+            more = len(finding["evidence"]) - len(shown)
+            out.print(f"          evidence: {', '.join(shown)}"
+                      + (f" and {more} more" if more > 0 else ""), highlight=False)
+
+
 @app.command()
 @_user_errors
 def demo(
