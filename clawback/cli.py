@@ -378,7 +378,7 @@ def demo(
     port: Annotated[int, typer.Option(help="Port for the app.")] = 8501,
     address: AddressOpt = "localhost",
 ) -> None:
-    """Generate a demo portfolio, load it into a fresh store, then serve the app."""
+    """Generate a demo portfolio, load it into a fresh store, score it, then serve the app."""
     from clawback.demo.generator import generate_portfolio
 
     with _progress() as update:
@@ -386,6 +386,15 @@ def demo(
     _reset_store(store)
     result = _load(out_dir, store, None, None, "Asia/Shanghai")
     _print_load(result)
+    scored = _score(store, None, seed)
+    scores_file = store / "scores.csv"
+    scored.scores.to_csv(scores_file, index=False, encoding="utf-8", float_format="%.2f")
+    counts = scored.scores["triage"].value_counts()
+    out.print(f"scored {len(scored.scores)} cases → {scores_file}: "
+              f"{int(counts.get('likely_evasion', 0))} likely evasion, "
+              f"{int(counts.get('review', 0))} to review; "
+              f"try: clawback explain {scored.scores.iloc[0]['case_id']} --store {store}",
+              highlight=False)
     if not no_app:
         _serve(store, port, address)
 

@@ -78,3 +78,45 @@ def test_stats_on_a_missing_store_is_one_line(tmp_path):
     result = run("stats", "--store", str(tmp_path / "nowhere"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "no clawback store" in result.stderr
+
+
+def test_score_and_explain(tmp_path):
+    from tests.algorithms import scenarios
+
+    directory = scenarios.build(tmp_path / "in")
+    store = tmp_path / "store"
+    assert run("load", str(directory), "--store", str(store)).returncode == 0
+    scored = run("score", "--store", str(store), "--out", str(tmp_path / "s.csv"),
+                 "--evidence", str(tmp_path / "e.csv"))
+    assert scored.returncode == 0, scored.stderr
+    import pandas as pd
+    scores = pd.read_csv(tmp_path / "s.csv", dtype={"top_signals": str})
+    assert list(scores.columns) == ["debtor_id", "case_id", "score", "rank", "band", "triage",
+                                    "recoverable_estimate", "currency", "top_signals"]
+    assert scores.iloc[0]["triage"] == "likely_evasion"
+    assert (tmp_path / "s.csv.json").exists()
+    assert "S02" in set(pd.read_csv(tmp_path / "e.csv")["signal"])
+    again = run("score", "--store", str(store), "--out", str(tmp_path / "s2.csv"))
+    assert (tmp_path / "s.csv").read_bytes() == (tmp_path / "s2.csv").read_bytes()
+
+    text = run("explain", "K03", "--store", str(store))
+    assert text.returncode == 0, text.stderr
+    assert "S02" in text.stdout and "CN-EBL-31-2" in text.stdout
+    assert "SZ-REVOCABLE (UNCONFIRMED)" in text.stdout
+    as_json = run("explain", "K03", "--store", str(store), "--format", "json", "--lang", "zh")
+    import json
+    detail = json.loads(as_json.stdout)
+    assert detail["case_id"] == "K03" and "兄弟三" in detail["waterfall"][0]["findings"][0][
+        "explanation"]
+    missing = run("explain", "NOPE", "--store", str(store))
+    assert missing.returncode == 1 and missing.stderr.startswith("error: no case 'NOPE'")
+
+
+def test_demo_generates_loads_and_scores(tmp_path):
+    done = run("demo", "--size", "40", "--no-app", "--store", str(tmp_path / "store"),
+               "--out", str(tmp_path / "portfolio"))
+    assert done.returncode == 0, done.stderr
+    scores = (tmp_path / "store" / "scores.csv").read_text(encoding="utf-8").splitlines()
+    assert scores[0].startswith("debtor_id,case_id,score,rank,band,triage")
+    assert len(scores) == 41
+    assert "clawback explain CASE" in done.stdout

@@ -296,3 +296,20 @@ def test_neighbourhoods_are_identical(neo4j_store, dirty_input, tmp_path):
     got = neo4j_store.neighbourhood("Person", "P001", hops=2)
     assert got == want
     assert {n["key"] for n in got.nodes if n["hops"] == 1} >= {"P002", "A1"}
+
+
+def test_scores_are_identical_on_both_stores(neo4j_store, tmp_path):
+    import pandas as pd
+
+    from clawback.algorithms.score import score_store
+    from tests.algorithms import scenarios
+
+    directory = scenarios.build(tmp_path / "in")
+    with LadybugStore(tmp_path / "store") as embedded:
+        load_directory(directory, embedded)
+        want = score_store(embedded)
+    load_directory(directory, neo4j_store)
+    got = score_store(neo4j_store)
+    pd.testing.assert_frame_equal(got.scores, want.scores)
+    pd.testing.assert_frame_equal(got.hits, want.hits)
+    assert (want.scores["score"] > 0).sum() >= 9

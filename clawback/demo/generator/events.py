@@ -203,7 +203,8 @@ class CaseEvents:
         t["to"].append(to)
         t["day"].append(day)
         t["price"].append(round(price * share * 100) if price > 0 else 0)
-        t["value"].append(max(1, round(prop.value(day) * share * 100)))
+        # the contract: market_value is the whole property's appraised value, price pays the share
+        t["value"].append(max(1, round(prop.value(day) * 100)))
         t["share"].append(round(share * 100))
         t["ref"].append(self.title_ref(prop.vehicle, year_of_day(day)))
 
