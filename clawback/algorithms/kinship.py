@@ -50,7 +50,7 @@ CATEGORY_ORDER = ["spouse", "former_spouse", "close", "insider", "household", "a
 """Strongest first: a party related in two ways is reported under the stronger one."""
 
 STRENGTH = {"spouse": 1.0, "former_spouse": 0.9, "close": 1.0, "insider": 0.85,
-            "household": 0.8, "affiliate": 0.9, "associate": 0.5, "hidden_tie": 0.6}
+            "household": 0.8, "affiliate": 0.9, "associate": 0.5, "hidden_tie": 0.7}
 """How much a transfer to the party weighs against a transfer to a spouse (engineering
 choice, one table; the signals multiply by it)."""
 

@@ -45,27 +45,41 @@ def weights() -> dict[str, Any]:
 
 
 def _windows(cases: pd.DataFrame, cap_years: int) -> pd.DataFrame:
-    """Per case: the anchor (or its flagged proxy) and where the signals start looking: the
-    longest look-back window of the case's rule set, at most ``cap_years`` back (the civil
-    five-year period of Civil Code Art. 541 would drown the pre-filing picture in ordinary
-    life; acts found still cite it when they fall in it)."""
-    rows: list[tuple[Any, ...]] = []
-    for case_id, jurisdiction, accepted, filed in zip(
-            cases["case_id"], cases["jurisdiction"], cases["acceptance_date"],
-            cases["filing_date"], strict=True):
-        anchor = legal.anchor_for(jurisdiction, _date(accepted), _date(filed))
-        if anchor is None:
-            rows.append((case_id, pd.NaT, False, 0, pd.NaT, pd.NaT))
+    """Per case: the anchor (or its flagged proxy, with its lag), where the signals start
+    looking (the longest look-back window of the case's rule set, at most ``cap_years`` back:
+    the civil five-year period of Civil Code Art. 541 would drown the pre-filing picture in
+    ordinary life; findings still cite it) and where the preference window for related
+    creditors starts. Vectorized per jurisdiction with the rules' calendar arithmetic."""
+    parts = []
+    for jurisdiction, group in cases.groupby("jurisdiction", sort=True):
+        rs = legal.RULES.get(str(jurisdiction))
+        if rs is None:
             continue
-        start = max(legal.scoring_window_start(jurisdiction, anchor),
-                    (pd.Timestamp(anchor.date) - pd.DateOffset(years=cap_years)).date())
-        preference = min((legal.window_start(anchor.date, r.lookback)
-                          for r in legal.rules_for(jurisdiction, "preference", related=True)
-                          if r.lookback is not None), default=anchor.date)
-        rows.append((case_id, pd.Timestamp(anchor.date), anchor.proxy, anchor.lag_days,
-                     pd.Timestamp(start), pd.Timestamp(preference)))
-    return pd.DataFrame(rows, columns=["case_id", "anchor", "anchor_proxy", "lag_days",
-                                       "window_start", "preference_start"])
+        actual = group[rs.anchor_field].to_numpy("datetime64[D]")
+        proxy = np.isnat(actual)
+        anchor = actual.copy()
+        if rs.proxy_field is not None:
+            anchor = np.where(proxy, group[rs.proxy_field].to_numpy("datetime64[D]"), actual)
+        proxy &= ~np.isnat(anchor)
+        limited = [r.lookback for r in rs.rules if r.lookback is not None]
+        start = np.min([legal.window_starts(anchor, lb) for lb in limited], axis=0)
+        cap = legal.window_starts(anchor, legal.Lookback(years=cap_years))
+        prefs = [r.lookback for r in legal.rules_for(str(jurisdiction), "preference", True)
+                 if r.lookback is not None]
+        pref = (np.min([legal.window_starts(anchor, lb) for lb in prefs], axis=0)
+                if prefs else anchor)
+        parts.append(pd.DataFrame({
+            "case_id": group["case_id"].to_numpy(), "anchor": anchor.astype("datetime64[ms]"),
+            "anchor_proxy": proxy, "lag_days": np.where(proxy, rs.proxy_lag_days, 0),
+            "window_start": np.maximum(start, cap).astype("datetime64[ms]"),
+            "preference_start": pref.astype("datetime64[ms]"),
+        }))
+    columns = ["case_id", "anchor", "anchor_proxy", "lag_days", "window_start",
+               "preference_start"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True)
+    return cases[["case_id"]].merge(out, on="case_id", how="left")[columns]
 
 
 def _date(value: Any) -> Any:

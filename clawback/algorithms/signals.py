@@ -56,11 +56,13 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
     :mod:`clawback.algorithms.score` and the rule sets."""
     cases = data.cases.merge(windows, on="case_id", how="inner")
     cases = cases[cases["anchor"].notna()].copy()
+    # a proxy anchor (the filing date) reaches past itself by the expected acceptance lag
+    cases["end"] = cases["anchor"] + pd.to_timedelta(cases["lag_days"], unit="D")
     cases["baseline_start"] = cases["window_start"] - pd.DateOffset(months=12)
     cases["claim"] = cases["claim_amount"].fillna(0.0)
     cases["claim_currency"] = cases["currency"]
-    keep = ["case_id", "debtor_id", "jurisdiction", "anchor", "anchor_proxy", "window_start",
-            "preference_start", "baseline_start", "claim", "claim_currency"]
+    keep = ["case_id", "debtor_id", "jurisdiction", "anchor", "anchor_proxy", "end",
+            "window_start", "preference_start", "baseline_start", "claim", "claim_currency"]
     cases = cases[keep].reset_index(drop=True)
     t = data.transfers
     out = t.merge(cases, left_on="src_holder", right_on="debtor_id", how="inner")
@@ -71,7 +73,7 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
 
 
 # -- helpers -----------------------------------------------------------------------------------
-def _in(frame: pd.DataFrame, start: str, end: str = "anchor") -> pd.Series:
+def _in(frame: pd.DataFrame, start: str, end: str = "end") -> pd.Series:
     return (frame["date"] >= frame[start]) & (frame["date"] <= frame[end])
 
 
@@ -266,7 +268,7 @@ def nominee_purchases(ctx: Context) -> pd.DataFrame:
     titles = ctx.data.titles
     t = titles.merge(ctx.ties, left_on="to_party", right_on="party_id", how="inner")
     t = t.merge(ctx.cases, on="debtor_id", how="inner")
-    t = t[(t["date"] >= t["window_start"] - pd.DateOffset(months=3)) & (t["date"] <= t["anchor"])]
+    t = t[(t["date"] >= t["window_start"] - pd.DateOffset(months=3)) & (t["date"] <= t["end"])]
     if t.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     o = ctx.out[["case_id", "transfer_id", "dst_holder", "amount", "date"]].rename(columns={
@@ -325,19 +327,19 @@ def divorce_transfers(ctx: Context) -> pd.DataFrame:
     ex = ctx.ties[(ctx.ties["category"] == "former_spouse") & ctx.ties["until"].notna()]
     ex = ex.merge(ctx.cases, on="debtor_id")
     ex = ex[(ex["until"] >= ex["window_start"] - pd.DateOffset(years=1))
-            & (ex["until"] <= ex["anchor"])]
+            & (ex["until"] <= ex["end"])]
     if ex.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     from_date = ex["until"] - pd.DateOffset(months=6)
     ex = ex.assign(from_date=from_date)
     o = ctx.out[["case_id", "transfer_id", "dst_holder", "amount", "date"]]
     money = ex.merge(o, left_on=["case_id", "party_id"], right_on=["case_id", "dst_holder"])
-    money = money[(money["date"] >= money["from_date"]) & (money["date"] <= money["anchor"])]
+    money = money[(money["date"] >= money["from_date"]) & (money["date"] <= money["end"])]
     money = money.assign(value=money["amount"], evidence=money["transfer_id"])
     titles = ctx.data.titles.dropna(subset=["from_party"])
     prop = ex.merge(titles, left_on=["debtor_id", "party_id"],
                     right_on=["from_party", "to_party"], suffixes=("", "_t"))
-    prop = prop[(prop["date"] >= prop["from_date"]) & (prop["date"] <= prop["anchor"])]
+    prop = prop[(prop["date"] >= prop["from_date"]) & (prop["date"] <= prop["end"])]
     prop = prop.assign(value=(prop["market_value"].fillna(0) * prop["share"].fillna(1.0)
                               - prop["price"].fillna(0)).clip(lower=0),
                        evidence=prop["title_transfer_id"])
@@ -369,7 +371,7 @@ def relative_shells(ctx: Context) -> pd.DataFrame:
     aff = aff.merge(comp, left_on="party_id", right_on="company_id").merge(ctx.cases,
                                                                          on="debtor_id")
     aff = aff[(aff["incorporation_date"] >= aff["anchor"] - pd.DateOffset(years=2))
-              & (aff["incorporation_date"] <= aff["anchor"])]
+              & (aff["incorporation_date"] <= aff["end"])]
     if aff.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     o = ctx.out[_in(ctx.out, "window_start")][["case_id", "transfer_id", "dst_holder", "amount"]]
@@ -452,12 +454,17 @@ def layering(ctx: Context) -> pd.DataFrame:
                     right_on=["debtor_id", "party_id"], how="left", indicator=True)
     first = first[first["_merge"] == "left_only"].drop(columns=["_merge", "party_id"])
     first = first[first["dst_holder"].notna() & ~_cash(first)]
+    # second legs: payments INTO the debtors' related parties (bounded), keyed by the debtor;
+    # joining every onward payment of every payee would explode on banks and shops
     t = ctx.data.transfers[["transfer_id", "src_holder", "dst_holder", "amount", "date"]]
-    second = first.merge(t, left_on="dst_holder", right_on="src_holder", suffixes=("", "_2"))
+    into = t.merge(ctx.ties, left_on="dst_holder", right_on="party_id")
+    into = into.rename(columns={"transfer_id": "transfer_id_2", "src_holder": "via_2",
+                                "dst_holder": "dst_holder_2", "amount": "amount_2",
+                                "date": "date_2"})
+    second = first.merge(into, left_on=["debtor_id", "dst_holder"],
+                         right_on=["debtor_id", "via_2"])
     second = second[(second["date_2"] >= second["date"])
                     & (second["date_2"] <= second["date"] + pd.Timedelta(days=30))]
-    second = second.merge(ctx.ties, left_on=["debtor_id", "dst_holder_2"],
-                          right_on=["debtor_id", "party_id"])
     if second.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     second["traced"] = np.minimum(second["amount"], second["amount_2"])
@@ -487,7 +494,7 @@ def related_preferences(ctx: Context) -> pd.DataFrame:
     had lent (an earlier inflow from them) paid back ahead of other creditors. Shenzhen
     subordinates relatives' claims, which is the motive to pay them first."""
     r = _related_out(ctx)
-    r = r[(r["date"] >= r["preference_start"]) & (r["date"] <= r["anchor"])]
+    r = r[(r["date"] >= r["preference_start"]) & (r["date"] <= r["end"])]
     if r.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     loans = ctx.inflow[["case_id", "src_holder", "amount", "date"]]
