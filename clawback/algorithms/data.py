@@ -2,7 +2,7 @@
 
 Everything goes through :meth:`GraphStore.node_table` / :meth:`GraphStore.edge_table`, so the
 embedded store and Neo4j give identical inputs, sorted by key (deterministic whatever order a
-store returns rows in).
+store returns rows in) — except the transfers, which the signals order themselves.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from clawback.graph.store import GraphStore
 
@@ -18,14 +20,25 @@ __all__ = ["PortfolioData"]
 
 def _nodes(store: GraphStore, label: str, columns: list[str]) -> pd.DataFrame:
     key = store.schema.nodes[label].key
-    frame = store.node_table(label, columns).to_pandas(date_as_object=False)
-    return frame.sort_values(key, kind="stable", ignore_index=True)
+    table = store.node_table(label, columns)
+    return table.sort_by(key).to_pandas(date_as_object=False)
+
+
+def _edge_arrow(store: GraphStore, rel_type: str, columns: list[str], *,
+                sort: bool = True) -> pa.Table:
+    table = store.edge_table(rel_type, columns)
+    return table.sort_by(store.schema.relationships[rel_type].key) if sort else table
 
 
 def _edges(store: GraphStore, rel_type: str, columns: list[str]) -> pd.DataFrame:
-    key = store.schema.relationships[rel_type].key
-    frame = store.edge_table(rel_type, columns).to_pandas(date_as_object=False)
-    return frame.sort_values(key, kind="stable", ignore_index=True)
+    return _edge_arrow(store, rel_type, columns).to_pandas(date_as_object=False)
+
+
+def _lookup(keys: pa.ChunkedArray, index: pa.Array, values: pa.Array) -> pa.Array:
+    """``values`` at the position of each key in ``index`` (null where absent): a hash join in
+    Arrow, an order of magnitude faster than mapping 10M strings through a pandas index."""
+    position = pc.index_in(keys, value_set=index)
+    return values.take(position)
 
 
 @dataclass
@@ -48,16 +61,22 @@ class PortfolioData:
 
     @classmethod
     def from_store(cls, store: GraphStore) -> PortfolioData:
-        accounts = _nodes(store, "Account",
-                          ["account_id", "holder_id", "account_type", "synthetic", "opened_date"])
-        transfers = _edges(store, "TRANSFERRED_TO",
-                           ["transfer_id", "amount", "currency", "date", "timestamp", "channel",
-                            "memo", "src_file", "src_row"])
-        transfers = transfers.rename(columns={"from": "src", "to": "dst"}).drop(
-            columns=["from_label", "to_label"])
-        holder = accounts.set_index("account_id")["holder_id"]
-        transfers["src_holder"] = transfers["src"].map(holder)
-        transfers["dst_holder"] = transfers["dst"].map(holder)
+        account_table = store.node_table(
+            "Account", ["account_id", "holder_id", "account_type", "synthetic", "opened_date"]
+        ).sort_by("account_id")
+        accounts = account_table.to_pandas(date_as_object=False)
+        # transfers stay in the store's order (sorting 10M string keys costs more than all the
+        # scoring): every signal orders what it aggregates itself
+        t = _edge_arrow(store, "TRANSFERRED_TO",
+                        ["transfer_id", "amount", "currency", "date", "timestamp", "channel",
+                         "memo"], sort=False)
+        ids = account_table["account_id"].combine_chunks()
+        holders = account_table["holder_id"].combine_chunks()
+        t = t.drop_columns(["from_label", "to_label"]).rename_columns(
+            ["src", "dst", *t.column_names[4:]])
+        t = t.append_column("src_holder", _lookup(t["src"], ids, holders))
+        t = t.append_column("dst_holder", _lookup(t["dst"], ids, holders))
+        transfers = t.to_pandas(date_as_object=False)
         acquired = _edges(store, "ACQUIRED_TITLE",
                           ["title_transfer_id", "from_party", "date", "price", "market_value",
                            "share", "src_file", "src_row"])

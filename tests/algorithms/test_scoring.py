@@ -155,3 +155,18 @@ def test_score_store_reads_the_store(tmp_path, result):
         load_directory(directory, store)
         direct = score_store(store)
     pd.testing.assert_frame_equal(direct.scores, result.scores)
+
+
+def test_row_order_does_not_matter(data, result):
+    """Stores return rows in their own order: the scores must not depend on it."""
+    from dataclasses import replace
+
+    shuffled = replace(data, **{
+        name: getattr(data, name).sample(frac=1.0, random_state=3).reset_index(drop=True)
+        for name in ("transfers", "relations", "titles", "roles", "accounts", "identifiers")})
+    again = score_portfolio(shuffled)
+    pd.testing.assert_frame_equal(again.scores, result.scores)
+    key = ["case_id", "signal", "evidence"]
+    pd.testing.assert_frame_equal(
+        again.hits.sort_values(key).reset_index(drop=True),
+        result.hits.sort_values(key).reset_index(drop=True))
