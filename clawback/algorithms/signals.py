@@ -65,8 +65,11 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
             "window_start", "preference_start", "baseline_start", "claim", "claim_currency"]
     cases = cases[keep].reset_index(drop=True)
     t = data.transfers
-    out = t.merge(cases, left_on="src_holder", right_on="debtor_id", how="inner")
-    inflow = t.merge(cases, left_on="dst_holder", right_on="debtor_id", how="inner")
+    debtors = cases["debtor_id"].unique()
+    out = t[t["src_holder"].isin(debtors)].merge(cases, left_on="src_holder",
+                                                 right_on="debtor_id", how="inner")
+    inflow = t[t["dst_holder"].isin(debtors)].merge(cases, left_on="dst_holder",
+                                                    right_on="debtor_id", how="inner")
     ctx = Context(data, cases, ties, out, inflow, params)
     ctx.income = _income(ctx)
     return ctx
