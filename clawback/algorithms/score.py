@@ -146,20 +146,25 @@ def _resolve_rules(hits: pd.DataFrame, windows: pd.DataFrame, cases: pd.DataFram
                    dates: pd.Series) -> pd.Series:
     """Turn each hit's act into the ids of the rules of its case's jurisdiction that cover the
     act for its kind of counterparty and whose window holds the earliest evidence date (a proxy
-    anchor's window is widened by its lag)."""
-    info = windows.merge(cases[["case_id", "jurisdiction"]], on="case_id").set_index("case_id")
-    out = []
-    for case_id, act, evidence, related in zip(hits["case_id"], hits["rule_ids"],
-                                               hits["evidence"], hits["related"], strict=True):
-        case = info.loc[case_id]
-        first = min((dates[e] for e in _ids(evidence) if e in dates.index), default=None)
-        ids = []
-        for rule in legal.rules_for(case["jurisdiction"], act, related=bool(related)):
-            if first is None or rule.lookback is None or legal.in_window(
-                    first, case["anchor"].date(), rule.lookback, int(case["lag_days"])):
-                ids.append(rule.id)
-        out.append(";".join(ids))
-    return pd.Series(out, index=hits.index, dtype=object)
+    anchor's window is widened by its lag). Vectorized per (jurisdiction, act, related)."""
+    ids = hits["evidence"].astype(str).str.split(";").explode().str.split(CHAIN).explode()
+    first = ids.map(dates).groupby(level=0).min()
+    info = hits[["case_id", "rule_ids", "related"]].join(first.rename("first"))
+    info = info.merge(windows[["case_id", "anchor", "lag_days"]], on="case_id", how="left")
+    info = info.merge(cases[["case_id", "jurisdiction"]], on="case_id", how="left")
+    info.index = hits.index
+    out = pd.Series("", index=hits.index, dtype=object)
+    for (jurisdiction, act, related), group in info.groupby(
+            ["jurisdiction", "rule_ids", "related"], sort=True):
+        first_day = group["first"].to_numpy("datetime64[D]")
+        anchor = group["anchor"].to_numpy("datetime64[D]")
+        for rule in legal.rules_for(str(jurisdiction), str(act), related=bool(related)):
+            inside = np.isnat(first_day) | (
+                legal.in_windows(first_day, anchor, rule.lookback, group["lag_days"].to_numpy())
+                if rule.lookback is not None else True)
+            hit = group.index[inside]
+            out.loc[hit] = out.loc[hit] + ";" + rule.id
+    return out.str.lstrip(";")
 
 
 def _ids(evidence: str) -> list[str]:
@@ -176,7 +181,6 @@ def score_portfolio(data: PortfolioData, *, seed: int = 7) -> ScoreResult:
     hits = run_signals(ctx)
     dates = pd.concat([data.transfers.set_index("transfer_id")["date"],
                        data.titles.set_index("title_transfer_id")["date"]])
-    dates = dates.dt.date
     if len(hits):
         hits["rule_ids"] = _resolve_rules(hits, windows, data.cases, dates)
 
