@@ -97,6 +97,7 @@ def test_score_and_explain(tmp_path):
     assert (tmp_path / "s.csv.json").exists()
     assert "S02" in set(pd.read_csv(tmp_path / "e.csv")["signal"])
     again = run("score", "--store", str(store), "--out", str(tmp_path / "s2.csv"))
+    assert again.returncode == 0, again.stderr
     assert (tmp_path / "s.csv").read_bytes() == (tmp_path / "s2.csv").read_bytes()
 
     text = run("explain", "K03", "--store", str(store))

@@ -150,7 +150,11 @@ def related_parties(data: PortfolioData, debtors: pd.Series | None = None) -> pd
     parts.append(_affiliates(data, people))
     parts.append(_hidden_ties(data, debtors))
 
-    ties = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=["debtor_id", "party_id", "category", "path", "degree",
+                                     "strength", "since", "until"])
+    ties = pd.concat(parts, ignore_index=True)
     ties = ties[ties["party_id"] != ties["debtor_id"]]
     ties["rank"] = ties["category"].map({c: i for i, c in enumerate(CATEGORY_ORDER)})
     ties = ties.sort_values(["debtor_id", "party_id", "rank", "path"], kind="stable")

@@ -590,10 +590,24 @@ def gifts(ctx: Context) -> pd.DataFrame:
     return _hits(g, "S11", en, zh, "gratuitous_transfer", related=False)
 
 
+def enablers_paid(ctx: Context) -> pd.DataFrame:
+    """S12: money paid in the window to an enabler — a person several debtors with no tie to
+    each other paid (:mod:`clawback.algorithms.communities`)."""
+    from clawback.algorithms.communities import CommunityParams, enabler_hits, enablers
+
+    params = CommunityParams(seed=int(ctx.params.get("seed", 7)))
+    windows = ctx.cases[["case_id", "anchor", "window_start"]]
+    found = enablers(ctx.data, ctx.ties, params)
+    # Persons only: a company paid by several debtors is far more often a seller (a car dealer,
+    # a developer) than a nominee; companies that pass money on are layering (S08).
+    found = found[found["party_id"].isin(ctx.data.persons["person_id"])]
+    return enabler_hits(ctx.data, ctx.ties, windows, params, found=found)
+
+
 SIGNALS = {"S01": related_transfers, "S02": conveyances, "S03": nominee_purchases,
            "S04": divorce_transfers, "S05": relative_shells, "S06": cash_spikes,
            "S07": structuring, "S08": layering, "S09": related_preferences,
-           "S10": related_share, "S11": gifts}
+           "S10": related_share, "S11": gifts, "S12": enablers_paid}
 
 
 
