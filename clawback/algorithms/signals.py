@@ -207,6 +207,20 @@ def _describe(frame: pd.DataFrame, ctx: Context, en_fmt, zh_fmt) -> tuple[pd.Ser
             pd.Series([zh_fmt(r) for r in rows], index=frame.index))
 
 
+def _emit(frame: pd.DataFrame, ctx: Context, signal: str, act: str | pd.Series,
+          en_fmt: Any, zh_fmt: Any, related: bool | pd.Series = True) -> pd.DataFrame:
+    """The hits of the rows with a strength, explained in both languages."""
+    frame = frame[frame["strength"] > 0]
+    if frame.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    if isinstance(act, pd.Series):
+        act = act.loc[frame.index]
+    if isinstance(related, pd.Series):
+        related = related.loc[frame.index]
+    en, zh = _describe(frame, ctx, en_fmt, zh_fmt)
+    return _hits(frame, signal, en, zh, act, related)
+
+
 def _day(value: Any) -> str:
     return "?" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
@@ -254,10 +268,9 @@ def conveyances(ctx: Context) -> pd.DataFrame:
     t = t.assign(strength=_materiality(t["amount"], t["claim"], 0.25) * weight,
                  evidence=t["title_transfer_id"], party=t["to_party"],
                  currency=t["claim_currency"], gift=t["price"].fillna(0.0) <= 0)
-    t = t[t["strength"] > 0]
-    en, zh = _describe(t, ctx, _conveyance_en, _conveyance_zh)
     rules = np.where(t["gift"], "gratuitous_transfer", "below_value_sale")
-    return _hits(t, "S02", en, zh, pd.Series(rules, index=t.index), t["category"].notna())
+    return _emit(t, ctx, "S02", pd.Series(rules, index=t.index), _conveyance_en,
+                 _conveyance_zh, related=t["category"].notna())
 
 
 def nominee_purchases(ctx: Context) -> pd.DataFrame:
@@ -313,14 +326,11 @@ def nominee_purchases(ctx: Context) -> pd.DataFrame:
     g["amount"] = np.minimum(g["paid"], g["price"].fillna(g["paid"]))
     g["evidence"] = g["title_transfer_id"] + ";" + g["evidence"]
     g["strength"] = _materiality(g["amount"], g["claim"], 0.25) * g["tie"]
-    g = g[g["strength"] > 0]
-    en, zh = _describe(
-        g, ctx,
+    return _emit(g, ctx, "S03", "transfer_with_intent",
         lambda r: (f"{r['property_id']} was titled to {r['party_name']}{_tie_text(r)} on "
                    f"{_day(r['date'])}, paid with {r['money']} of the debtor's money"),
         lambda r: (f"财产{r['property_id']}于{_day(r['date'])}登记在{r['party_name']}名下，"
                    f"但由债务人出资{r['money']}"))
-    return _hits(g, "S03", en, zh, "transfer_with_intent")
 
 
 def divorce_transfers(ctx: Context) -> pd.DataFrame:
@@ -356,14 +366,11 @@ def divorce_transfers(ctx: Context) -> pd.DataFrame:
                 on=["case_id", "party_id"]).rename(columns={"party_id": "party",
                                                             "claim_currency": "currency"})
     g["strength"] = _materiality(g["amount"], g["claim"], 0.2)
-    g = g[g["strength"] > 0]
-    en, zh = _describe(
-        g, ctx,
+    return _emit(g, ctx, "S04", "divorce_division",
         lambda r: (f"divorced {r['party_name']} on {_day(r['until'])}, then {r['money']} in "
                    f"money and property went to the former spouse"),
         lambda r: (f"{_day(r['until'])}与{r['party_name']}离婚，前后向前配偶转移资金及财产"
                    f"{r['money']}"))
-    return _hits(g, "S04", en, zh, "divorce_division")
 
 
 def relative_shells(ctx: Context) -> pd.DataFrame:
@@ -387,14 +394,11 @@ def relative_shells(ctx: Context) -> pd.DataFrame:
         claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
     g = g.rename(columns={"party_id": "shell"})
     g["strength"] = _materiality(g["amount"], g["claim"], 0.2)
-    g = g[g["strength"] > 0]
-    en, zh = _describe(
-        g, ctx,
+    return _emit(g, ctx, "S05", "transfer_with_intent",
         lambda r: (f"{r['money']} went to {r['shell_name']}, a company incorporated on "
                    f"{_day(r['inc'])} and controlled through {r['path']}"),
         lambda r: (f"向{r['shell_name']}（{_day(r['inc'])}设立，经{r['path']}控制）转入"
                    f"{r['money']}"))
-    return _hits(g, "S05", en, zh, "transfer_with_intent")
 
 
 def _cash(frame: pd.DataFrame) -> pd.Series:
@@ -418,13 +422,11 @@ def cash_spikes(ctx: Context) -> pd.DataFrame:
     w["amount"] = (w["total"] - allowance).clip(lower=0.0)
     w["baseline"] = rate.to_numpy()
     w["strength"] = _materiality(w["amount"], w["claim"], 0.25)
-    w = w[w["strength"] > 0]
-    en, zh = _describe(
-        w, ctx,
-        lambda r: (f"{r['n']} cash withdrawals in the window, {r['money']} above three times "
-                   f"the debtor's own monthly cash baseline"),
-        lambda r: f"回溯期内取现{r['n']}笔，超出本人此前月均取现三倍的部分为{r['money']}")
-    return _hits(w, "S06", en, zh, "concealment", related=False)
+    return _emit(w, ctx, "S06", "concealment",
+                 lambda r: (f"{r['n']} cash withdrawals in the window, {r['money']} above "
+                            "three times the debtor's own monthly cash baseline"),
+                 lambda r: f"回溯期内取现{r['n']}笔，超出本人此前月均取现三倍的部分为{r['money']}",
+                 related=False)
 
 
 def structuring(ctx: Context) -> pd.DataFrame:
@@ -438,12 +440,11 @@ def structuring(ctx: Context) -> pd.DataFrame:
         claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
     g = g[g["n"] >= 3]
     g["strength"] = (g["n"] / 6.0).clip(upper=1.0) * _materiality(g["amount"], g["claim"], 0.1)
-    g = g[g["strength"] > 0]
-    en, zh = _describe(g, ctx,
-                       lambda r: f"{r['n']} cash withdrawals just under the reporting line "
-                                 f"({r['money']} in all)",
-                       lambda r: f"{r['n']}笔取现金额刚好低于大额报告标准（合计{r['money']}）")
-    return _hits(g, "S07", en, zh, "concealment", related=False)
+    return _emit(g, ctx, "S07", "concealment",
+                 lambda r: (f"{r['n']} cash withdrawals just under the reporting line "
+                            f"({r['money']} in all)"),
+                 lambda r: f"{r['n']}笔取现金额刚好低于大额报告标准（合计{r['money']}）",
+                 related=False)
 
 
 def layering(ctx: Context) -> pd.DataFrame:
@@ -482,13 +483,11 @@ def layering(ctx: Context) -> pd.DataFrame:
         claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
     g = g.rename(columns={"dst_holder_2": "party"})
     g["strength"] = _materiality(g["amount"], g["claim"], 0.2) * g["tie"]
-    g = g[g["strength"] > 0]
-    en, zh = _describe(g, ctx,
+    return _emit(g, ctx, "S08", "transfer_with_intent",
                        lambda r: (f"{r['money']} reached {r['party_name']}{_tie_text(r)} "
                                   f"through {r['via_name']}, who has no recorded tie"),
                        lambda r: (f"{r['money']}经无关联的{r['via_name']}中转后流向"
                                   f"{r['party_name']}"))
-    return _hits(g, "S08", en, zh, "transfer_with_intent")
 
 
 def related_preferences(ctx: Context) -> pd.DataFrame:
@@ -515,13 +514,11 @@ def related_preferences(ctx: Context) -> pd.DataFrame:
         claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
     g = g.rename(columns={"dst_holder": "party"})
     g["strength"] = _materiality(g["amount"], g["claim"], 0.2) * g["tie"]
-    g = g[g["strength"] > 0]
-    en, zh = _describe(g, ctx,
+    return _emit(g, ctx, "S09", "preference",
                        lambda r: (f"{r['money']} repaid to {r['party_name']}{_tie_text(r)} in "
                                   "the preference window before the anchor, ahead of other "
                                   "creditors"),
                        lambda r: f"个别清偿期间内向关联方{r['party_name']}清偿{r['money']}")
-    return _hits(g, "S09", en, zh, "preference")
 
 
 def related_share(ctx: Context) -> pd.DataFrame:
@@ -579,15 +576,13 @@ def gifts(ctx: Context) -> pd.DataFrame:
         said=("said", "max"), claim=("claim", "first"),
         currency=("claim_currency", "first")).reset_index().rename(columns={"dst_holder": "party"})
     g["strength"] = _materiality(g["amount"], g["claim"], 0.25) * np.where(g["said"], 1.0, 0.6)
-    g = g[g["strength"] > 0]
-    en, zh = _describe(
-        g, ctx,
-        lambda r: (f"{r['money']} given to {r['party_name']} in {r['n']} transfers "
-                   + ("marked as a gift" if r["said"] else
-                      "with nothing in return, a payee never paid before")),
-        lambda r: (f"向{r['party_name']}转账{r['n']}笔共{r['money']}，"
-                   + ("注明为赠与" if r["said"] else "此前从无往来且无任何对价")))
-    return _hits(g, "S11", en, zh, "gratuitous_transfer", related=False)
+    return _emit(g, ctx, "S11", "gratuitous_transfer",
+                 lambda r: (f"{r['money']} given to {r['party_name']} in {r['n']} transfers "
+                            + ("marked as a gift" if r["said"] else
+                               "with nothing in return, a payee never paid before")),
+                 lambda r: (f"向{r['party_name']}转账{r['n']}笔共{r['money']}，"
+                            + ("注明为赠与" if r["said"] else "此前从无往来且无任何对价")),
+                 related=False)
 
 
 def enablers_paid(ctx: Context) -> pd.DataFrame:
