@@ -448,46 +448,51 @@ def structuring(ctx: Context) -> pd.DataFrame:
 
 
 def layering(ctx: Context) -> pd.DataFrame:
-    """S08: money that reached a related party through an unrelated intermediary: the debtor
-    pays X (no recorded tie), X pays one of the debtor's related parties within 30 days. The
-    amount traced is the smaller of the two legs."""
-    o = ctx.out[_in(ctx.out, "window_start")]
-    o = o[o["dst_holder"] != o["debtor_id"]]
-    related = ctx.ties[["debtor_id", "party_id"]]
-    first = o.merge(related, left_on=["debtor_id", "dst_holder"],
-                    right_on=["debtor_id", "party_id"], how="left", indicator=True)
-    first = first[first["_merge"] == "left_only"].drop(columns=["_merge", "party_id"])
-    first = first[first["dst_holder"].notna() & ~_cash(first)]
-    # second legs: payments INTO the debtors' related parties (bounded), keyed by the debtor;
-    # joining every onward payment of every payee would explode on banks and shops
-    t = ctx.data.transfers[["transfer_id", "src_holder", "dst_holder", "amount", "date"]]
-    into = t.merge(ctx.ties, left_on="dst_holder", right_on="party_id")
-    into = into.rename(columns={"transfer_id": "transfer_id_2", "src_holder": "via_2",
-                                "dst_holder": "dst_holder_2", "amount": "amount_2",
-                                "date": "date_2"})
-    second = first.merge(into, left_on=["debtor_id", "dst_holder"],
-                         right_on=["debtor_id", "via_2"])
-    second = second[(second["date_2"] >= second["date"])
-                    & (second["date_2"] <= second["date"] + pd.Timedelta(days=30))]
-    if second.empty:
+    """S08: the debtor's money that reached a related party through intermediaries.
+
+    Time-ordered tracing (:mod:`clawback.algorithms.tracing`) from the debtor's accounts in the
+    window, each hop after the previous one and within 30 days, up to four hops, under the
+    tracing rule of the run (``trace_rule``: fifo by default, or libr, pro_rata); what arrives
+    at a related party's account after two or more hops counts (one hop is S01's). The
+    evidence is the chains of transfer ids, hop by hop.
+    """
+    from clawback.algorithms.tracing import TraceParams, trace
+
+    accounts = ctx.data.accounts[["account_id", "holder_id"]]
+    cases = ctx.cases
+    sources = cases.merge(accounts, left_on="debtor_id", right_on="holder_id")
+    sources = pd.DataFrame({
+        "case_id": sources["case_id"], "account_id": sources["account_id"],
+        "start": sources["window_start"],
+        "end": sources["end"] + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)})
+    sinks = ctx.ties.merge(accounts, left_on="party_id", right_on="holder_id").merge(
+        cases[["case_id", "debtor_id"]], on="debtor_id")
+    sinks = sinks[["case_id", "account_id", "party_id", "category"]].rename(
+        columns={"category": "kind"})
+    if sources.empty or sinks.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    second["traced"] = np.minimum(second["amount"], second["amount_2"])
-    second = second.sort_values(["case_id", "transfer_id", "transfer_id_2"])
-    # each outgoing leg is traced once: to the largest onward payment
-    second = second.sort_values("traced", ascending=False, kind="stable").drop_duplicates(
-        ["case_id", "transfer_id"])
-    second["chain"] = second["transfer_id"] + CHAIN + second["transfer_id_2"]
-    g = second.sort_values("chain").groupby(["case_id", "dst_holder_2"], sort=True).agg(
-        amount=("traced", "sum"), evidence=("chain", ";".join), via=("dst_holder", "first"),
+    rule = str(ctx.params.get("trace_rule", "fifo"))
+    result = trace(ctx.data.transfers, sources, sinks, TraceParams(rule=rule))
+    audit = result.audit[result.audit["hop"] >= 2]
+    pieces = audit.merge(sinks, left_on=["case_id", "dst"], right_on=["case_id", "account_id"])
+    if pieces.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    pieces = pieces.merge(ctx.ties, left_on=[pieces["case_id"].map(
+        cases.set_index("case_id")["debtor_id"]), "party_id"], right_on=["debtor_id", "party_id"])
+    g = pieces.sort_values("chain").groupby(["case_id", "party_id"], sort=True).agg(
+        amount=("traced", "sum"), evidence=("chain", ";".join), hops=("hop", "min"),
         category=("category", "first"), path=("path", "first"), tie=("strength", "first"),
-        claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
-    g = g.rename(columns={"dst_holder_2": "party"})
+    ).reset_index().rename(columns={"party_id": "party"})
+    g = g.merge(cases[["case_id", "claim", "claim_currency"]], on="case_id").rename(
+        columns={"claim_currency": "currency"})
+    g["rule"] = rule
     g["strength"] = _materiality(g["amount"], g["claim"], 0.2) * g["tie"]
     return _emit(g, ctx, "S08", "transfer_with_intent",
-                       lambda r: (f"{r['money']} reached {r['party_name']}{_tie_text(r)} "
-                                  f"through {r['via_name']}, who has no recorded tie"),
-                       lambda r: (f"{r['money']}经无关联的{r['via_name']}中转后流向"
-                                  f"{r['party_name']}"))
+        lambda r: (f"{r['money']} traced ({r['rule']}) from the debtor's accounts to "
+                   f"{r['party_name']}{_tie_text(r)} through intermediaries, {r['hops']} hops "
+                   "or more"),
+        lambda r: (f"按{r['rule']}规则追踪，{r['money']}经中间账户转至{r['party_name']}"
+                   f"（至少{r['hops']}跳）"))
 
 
 def related_preferences(ctx: Context) -> pd.DataFrame:
