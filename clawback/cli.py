@@ -277,13 +277,27 @@ def app_command(
     _serve(store, port, address, neo4j)
 
 
-def _score(store: Path, neo4j: str | None, seed: int) -> Any:
+class TraceRule(StrEnum):
+    fifo = "fifo"
+    libr = "libr"
+    pro_rata = "pro_rata"
+
+
+TraceRuleOpt = Annotated[
+    TraceRule,
+    typer.Option("--trace-rule", help="How money traced through an intermediary is told apart "
+                 "from its own: fifo (first in, first out), libr (lowest intermediate balance) "
+                 "or pro_rata."),
+]
+
+
+def _score(store: Path, neo4j: str | None, seed: int, trace_rule: str = "fifo") -> Any:
     from clawback.algorithms.score import score_store
     from clawback.graph.open import open_store
 
     with _progress() as update, open_store(store, neo4j, read_only=True) as st:
         update("scoring", 0.0)
-        result = score_store(st, seed=seed)
+        result = score_store(st, seed=seed, trace_rule=trace_rule)
         update("scoring", 1.0)
     return result
 
@@ -304,6 +318,7 @@ def score(
         help="Also write every finding (signal, explanation, evidence ids, rules) as CSV.")]
     = None,
     seed: Annotated[int, typer.Option(help="Seed of every randomized step.")] = 7,
+    trace_rule: TraceRuleOpt = TraceRule.fifo,
 ) -> None:
     """Score every debtor case: a 0-100 suspicion score, band, triage and recoverable estimate.
 
@@ -312,7 +327,7 @@ def score(
     """
     from clawback.algorithms.score import provenance_json
 
-    result = _score(store, neo4j, seed)
+    result = _score(store, neo4j, seed, trace_rule.value)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     result.scores.to_csv(out_file, index=False, encoding="utf-8", float_format="%.2f")
     out_file.with_name(out_file.name + ".json").write_text(provenance_json(result) + "\n",
@@ -339,9 +354,10 @@ def explain(
     lang: Annotated[Lang, typer.Option(help="Language of the explanations: en or zh.")]
     = Lang.en,
     seed: Annotated[int, typer.Option(help="Seed of every randomized step.")] = 7,
+    trace_rule: TraceRuleOpt = TraceRule.fifo,
 ) -> None:
     """Explain one case's score: each signal's points, its findings, evidence rows and rules."""
-    result = _score(store, neo4j, seed)
+    result = _score(store, neo4j, seed, trace_rule.value)
     try:
         detail = result.explain(case_id, lang.value)
     except KeyError:

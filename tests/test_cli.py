@@ -121,3 +121,8 @@ def test_demo_generates_loads_and_scores(tmp_path):
     assert scores[0].startswith("debtor_id,case_id,score,rank,band,triage")
     assert len(scores) == 41
     assert "clawback explain CASE" in done.stdout
+
+
+def test_score_rejects_an_unknown_tracing_rule(tmp_path):
+    bad = run("score", "--store", str(tmp_path), "--trace-rule", "lifo")
+    assert bad.returncode == 2 and "lifo" in bad.stderr

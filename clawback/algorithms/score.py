@@ -171,13 +171,15 @@ def _ids(evidence: str) -> list[str]:
     return [p for e in str(evidence).split(";") for p in e.split(CHAIN) if p]
 
 
-def score_portfolio(data: PortfolioData, *, seed: int = 7) -> ScoreResult:
+def score_portfolio(data: PortfolioData, *, seed: int = 7, trace_rule: str = "fifo"
+                    ) -> ScoreResult:
     """Score every case of the portfolio (deterministic: the same data and seed give the same
-    result)."""
+    result). ``trace_rule`` names how traced money is told apart from an intermediary's own:
+    fifo, libr or pro_rata."""
     table = weights()
     windows = _windows(data.cases, int(table["window_cap_years"]))
     ties = related_parties(data)
-    ctx = build_context(data, ties, windows, {"seed": seed})
+    ctx = build_context(data, ties, windows, {"seed": seed, "trace_rule": trace_rule})
     hits = run_signals(ctx)
     dates = pd.concat([data.transfers.set_index("transfer_id")["date"],
                        data.titles.set_index("title_transfer_id")["date"]])
@@ -213,7 +215,8 @@ def score_portfolio(data: PortfolioData, *, seed: int = 7) -> ScoreResult:
     scores = scores.sort_values(["score", "case_id"], ascending=[False, True], kind="stable")
     scores["rank"] = np.arange(1, len(scores) + 1)
     provenance = {
-        "software_version": __version__, "seed": seed, "weights_version": table["version"],
+        "software_version": __version__, "seed": seed, "trace_rule": trace_rule,
+        "weights_version": table["version"],
         "rules_version": legal.RULES_VERSION, "signals": sorted(SIGNALS),
         "cases": len(scores), "anchors_by_proxy": int(windows["anchor_proxy"].sum()),
         "cases_without_anchor": int(windows["anchor"].isna().sum()),
@@ -251,8 +254,8 @@ def _recoverable(hits: pd.DataFrame, table: dict[str, Any]) -> pd.Series:
     return pd.Series(totals, dtype=float)
 
 
-def score_store(store: GraphStore, *, seed: int = 7) -> ScoreResult:
-    return score_portfolio(PortfolioData.from_store(store), seed=seed)
+def score_store(store: GraphStore, *, seed: int = 7, trace_rule: str = "fifo") -> ScoreResult:
+    return score_portfolio(PortfolioData.from_store(store), seed=seed, trace_rule=trace_rule)
 
 
 def provenance_json(result: ScoreResult) -> str:

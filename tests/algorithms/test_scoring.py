@@ -170,3 +170,14 @@ def test_row_order_does_not_matter(data, result):
     pd.testing.assert_frame_equal(
         again.hits.sort_values(key).reset_index(drop=True),
         result.hits.sort_values(key).reset_index(drop=True))
+
+
+def test_tracing_rule_is_named_and_recorded(data):
+    """D06's intermediary held nothing of its own, so every rule traces the same 195,000; the
+    rule used is in the explanation and the provenance."""
+    for rule in ("fifo", "libr", "pro_rata"):
+        r = score_portfolio(data, trace_rule=rule)
+        hit = r.hits.set_index(["case_id", "signal"]).loc[("K06", "S08")]
+        assert hit["amount"] == pytest.approx(195_000)
+        assert f"({rule})" in hit["explanation_en"]
+        assert r.provenance["trace_rule"] == rule

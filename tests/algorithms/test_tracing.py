@@ -1,8 +1,9 @@
 """Fund tracing (clawback.algorithms.tracing): hand-drawn cases whose answers are worked out in
 the comments, one per rule where the rules disagree; time order, horizon, hops, sinks and
 separate case tags; invariants (hypothesis): conservation, time-ordered audit chains,
-determinism, the pre-selection changes nothing; and a differential test against a brute-force
-time-respecting reachability in networkx."""
+determinism; and two differential tests: against a brute-force time-respecting reachability in
+networkx, and against a plain step-by-step simulation of the same rules (which checks the
+reachability pre-selection, the vectorized balances and the skipping loop)."""
 
 from __future__ import annotations
 
@@ -20,11 +21,6 @@ from clawback.algorithms.tracing import CHAIN, RULES, TraceParams, TraceResult, 
 from clawback.errors import ClawbackError
 
 DAY0 = pd.Timestamp("2024-01-01")
-HOUR = pd.Timedelta(hours=1)
-
-
-def day(x: float) -> pd.Timestamp:
-    return DAY0 + pd.Timedelta(days=x)
 
 
 def transfers(*rows: tuple) -> pd.DataFrame:
