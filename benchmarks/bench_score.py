@@ -1,0 +1,114 @@
+"""Scoring benchmark: store → scores.csv for the 1M-person / 10M-transfer portfolio.
+
+    .venv/bin/python benchmarks/bench_score.py [--size 100000] [--write-docs]
+
+Loads the generated portfolio into an embedded store under bench-data/ once (reused), then
+runs ``clawback score`` as a separate process: wall time and peak RSS, and the time of a bare
+vectorized pass over the same transfers (one Arrow read and a group-by sum) as the floor.
+With ``--write-docs`` the figures replace the score section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "bench-data"
+sys.path.insert(0, str(ROOT))
+
+
+def store_for(size: int) -> Path:
+    from benchmarks.bench_load import generate
+
+    store = DATA / f"store-{size}"
+    if not (store / "graph.lbdb").exists():
+        directory = generate(size, "parquet")
+        subprocess.run([sys.executable, "-m", "clawback.cli", "load", str(directory),
+                        "--store", str(store)], check=True, capture_output=True)
+    return store
+
+
+def bare_pass(store: Path) -> float:
+    code = f"""
+import time, pyarrow.compute as pc
+from clawback.graph.embedded import LadybugStore
+t0 = time.perf_counter()
+with LadybugStore({str(store)!r}, read_only=True) as st:
+    t = st.edge_table("TRANSFERRED_TO", ["amount"])
+pc.sum(t["amount"]); t.group_by("from").aggregate([("amount", "sum")])
+print(time.perf_counter() - t0)
+"""
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True)
+    return float(out.stdout.split()[-1])
+
+
+def score(store: Path) -> dict:
+    out = DATA / "scores.csv"
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "clawback.cli", "score", "--store", str(store),
+                           "--out", str(out)], capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"clawback score failed:\n{proc.stderr}")
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
+    cases = sum(1 for _ in out.open(encoding="utf-8")) - 1
+    return {"wall_s": wall, "peak_rss_gib": rss, "cases": cases}
+
+
+def write_docs(result: dict) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- score:start -->", "<!-- score:end -->"
+    s = result["score"]
+    section = f"""{start}
+## Scoring: store → scores.csv, 1M persons and 10M transfers
+
+Command: `{result['command']}` on {result['machine']} ({result['date']}).
+
+| measure | value |
+|---|---:|
+| `clawback score` wall time ({s['cases']:,} cases) | {s['wall_s']:.1f} s |
+| peak RSS | {s['peak_rss_gib']:.2f} GiB |
+| bare pass over the transfers (read + group-by sum) | {result['bare_s']:.1f} s |
+| ratio | {s['wall_s'] / result['bare_s']:.1f}× |
+
+Target (issue 4): ≤ 60 s and ≤ 8 GB end to end. Not met yet; see docs/scoring.md §8.
+{end}"""
+    if start in text:
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000, help="debtor cases")
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    store = store_for(args.size)
+    bare = bare_pass(store)
+    print(f"bare pass: {bare:.1f} s", flush=True)
+    result = {
+        "score": score(store), "bare_s": bare,
+        "command": f"python benchmarks/bench_score.py --size {args.size}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                   f"{platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    print(json.dumps(result, indent=2))
+    if args.write_docs:
+        write_docs(result)
+
+
+if __name__ == "__main__":
+    main()
