@@ -291,6 +291,7 @@ class _Pool:
         parts = []
         keep: list[_Lot] = []
         traced = 0.0
+        self.inactive -= self.inactive * share
         for lot in lots:
             take = lot.amount * share
             parts.append((lot.case, lot.hop, lot.chain, take))
@@ -304,7 +305,6 @@ class _Pool:
                 traced += lot.amount
         self.lots = keep
         self.traced = traced
-        self.inactive -= self.inactive * share
         return max(0.0, amount - carried), parts
 
     def inflow(self, base: float, amount: float, live: list[_Lot], dead: float,
