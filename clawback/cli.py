@@ -372,10 +372,12 @@ def explain(
         out.print(f"  +{step['points']:5.1f}  {step['signal']} {step['name']}", highlight=False)
         for finding in step["findings"]:
             out.print(f"          {finding['explanation']}", highlight=False)
-            rules = ", ".join(r["id"] + (" (UNCONFIRMED)" if r["verified"] == "UNCONFIRMED"
-                                         else "") for r in finding["rules"])
+            flag = " (UNCONFIRMED)" if lang is Lang.en else "（未经核实）"
+            rules = ", ".join(r["id"] + (flag if r["verified"] == "UNCONFIRMED" else "")
+                              for r in finding["rules"])
             if rules:
-                out.print(f"          rules: {rules}", highlight=False)
+                out.print(f"          {'rules' if lang is Lang.en else '规则'}: {rules}",
+                          highlight=False)
             shown = finding["evidence"][:8]
             more = len(finding["evidence"]) - len(shown)
             out.print(f"          evidence: {', '.join(shown)}"

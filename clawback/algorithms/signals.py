@@ -571,7 +571,14 @@ def gifts(ctx: Context) -> pd.DataFrame:
     paid_back = pd.MultiIndex.from_frame(o[["case_id", "dst_holder"]]).isin(back.index)
     new_person = (o["dst_holder"].isin(persons) & (pd.Series(first_paid, index=o.index)
                                                    >= o["window_start"]) & ~paid_back)
-    unexplained = new_person & (o["amount"] > 3.0 * income) & ~_memo_has(
+    # a payment to someone who gave up a title within 90 days is a purchase (S03 looks at
+    # whose name the title went to), not a gift
+    sold = ctx.data.titles.dropna(subset=["from_party"])[["from_party", "date"]].rename(
+        columns={"from_party": "dst_holder", "date": "sold_on"})
+    near = o[["transfer_id", "dst_holder", "date"]].merge(sold, on="dst_holder")
+    near = near[(near["sold_on"] - near["date"]).abs() <= pd.Timedelta(days=90)]
+    purchase = o["transfer_id"].isin(near["transfer_id"])
+    unexplained = new_person & (o["amount"] > 3.0 * income) & ~purchase & ~_memo_has(
         o["memo"], SUPPORT_WORDS + REPAYMENT_WORDS)
     o = o[said | unexplained].assign(said=said[said | unexplained])
     if o.empty:
