@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from docs_section import write_section  # benchmarks/ is the script's folder
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench-data"
 
@@ -104,15 +106,12 @@ print(rows, time.perf_counter() - t0)
 
 
 def write_docs(result: dict) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start, end = "<!-- load:start -->", "<!-- load:end -->"
     c, b = result["clawback"], result["bare"]
     table = "\n".join(
         f"| {name} | {t['read']:,} | {t['loaded']:,} | {t['quarantined']:,} |"
         for name, t in c["tables"].items()
     )
-    section = f"""{start}
+    section = f"""
 ## Load: 1M persons, 10M transfers into the embedded store
 
 Command: `{result['command']}` on {result['machine']} ({result['date']}).
@@ -133,12 +132,8 @@ RSS ≤ 8 GB.
 | table | read | loaded | quarantined |
 |---|---:|---:|---:|
 {table}
-{end}"""
-    if start in text:
-        text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+"""
+    write_section("load", section)
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import pyarrow as pa
+from docs_section import write_section  # benchmarks/ is the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench-data"
@@ -127,15 +128,12 @@ def batched(store: Neo4jStore, sample: pa.Table, batch_size: int) -> float:
 
 
 def write_docs(result: dict) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    start, end = "<!-- neo4j:start -->", "<!-- neo4j:end -->"
     f, s = result["full"], result["side_by_side"]
     sizes = "\n".join(f"| {b:,} | {r:,.0f} |" for b, r in result["batch_sizes"].items())
     fast_row = (f"| clawback: `UNWIND` over a batch sent as columns + `MERGE`, "
                 f"{s['batch_size']:,} rows per transaction | {s['batched']:,.0f} | "
                 f"{s['batched'] / s['naive']:,.1f}× |")
-    section = f"""{start}
+    section = f"""
 ## Load into Neo4j: ~1M transfers with their persons and accounts
 
 Command: `{result['command']}` against {result['server']} on {result['machine']}
@@ -174,12 +172,8 @@ so the schema has none on `TRANSFERRED_TO`). Two concurrent writers gained 20 % 
 on shared accounts. What got clawback from 8,000/s to here: batches sent as columns rather than
 row maps, and dates and timestamps as ISO text parsed by the server (the driver packs temporal
 values in Python), one `SET r += {...}` per relationship.
-{end}"""
-    if start in text:
-        text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+"""
+    write_section("neo4j", section)
 
 
 def main() -> None:

@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from docs_section import write_section  # benchmarks/ is the script's folder
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench-data"
 sys.path.insert(0, str(ROOT))
@@ -65,11 +67,8 @@ def score(store: Path) -> dict:
 
 
 def write_docs(result: dict) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    start, end = "<!-- score:start -->", "<!-- score:end -->"
     s = result["score"]
-    section = f"""{start}
+    section = f"""
 ## Scoring: store → scores.csv, 1M persons and 10M transfers
 
 Command: `{result['command']}` on {result['machine']} ({result['date']}).
@@ -82,12 +81,8 @@ Command: `{result['command']}` on {result['machine']} ({result['date']}).
 | ratio | {s['wall_s'] / result['bare_s']:.1f}× |
 
 Target (issue 4): ≤ 60 s and ≤ 8 GB end to end. Not met yet; see docs/scoring.md §8.
-{end}"""
-    if start in text:
-        text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+"""
+    write_section("score", section)
 
 
 def main() -> None:
