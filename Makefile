@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 SIZE ?= 300
 PORT ?= 8501
 
-.PHONY: install demo test lint bench clean help neo4j-fetch neo4j-start neo4j-stop
+.PHONY: system-deps install demo test lint bench clean help neo4j-fetch neo4j-start neo4j-stop
 
 help:
 	@echo "make demo   - install, generate a demo portfolio, load it, serve the app on :$(PORT)"
@@ -24,6 +24,24 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Debian packages the tests and bundles need: a headless browser and its driver, poppler's
+# pdftotext/pdffonts, CJK fonts. Installed with apt when missing (as root), else named.
+SYSTEM_TOOLS := /usr/bin/chromium /usr/bin/chromedriver /usr/bin/pdftotext /usr/bin/pdffonts \
+	/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+SYSTEM_PACKAGES := chromium chromium-driver poppler-utils fonts-wqy-zenhei
+
+system-deps:
+	@missing=""; for f in $(SYSTEM_TOOLS); do [ -e $$f ] || missing="$$missing $$f"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing$$missing with apt"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      $(SYSTEM_PACKAGES) >/dev/null; \
+	  else \
+	    echo "missing:$$missing -- run: sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
 install: $(STAMP)
 
 demo: install
@@ -33,7 +51,7 @@ lint: install
 	$(VENV)/bin/ruff check clawback tests benchmarks
 	$(VENV)/bin/mypy clawback
 
-test: install lint
+test: install system-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install

@@ -6,25 +6,33 @@ User errors (bad input files, a store that cannot be opened) print one line star
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from clawback import __version__
+from clawback.cli_common import (
+    DEFAULT_STORE,
+    AddressOpt,
+    DataFormat,
+    Lang,
+    Neo4jOpt,
+    OutputFormat,
+    StoreOpt,
+    out,
+)
+from clawback.cli_common import progress as _progress
+from clawback.cli_common import user_errors as _user_errors
 from clawback.errors import ClawbackError
 
 __all__ = ["app", "main"]
@@ -40,75 +48,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-err = Console(stderr=True)
-out = Console()
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-DEFAULT_STORE = Path("clawback-data")
-StoreOpt = Annotated[
-    Path,
-    typer.Option("--store", help="Embedded store directory (created on first load).",
-                 envvar="CLAWBACK_STORE"),
-]
-Neo4jOpt = Annotated[
-    str | None,
-    typer.Option("--neo4j", metavar="URI",
-                 help="Use a Neo4j 5 server (bolt://host:7687, neo4j+s://… for Aura) instead of "
-                      "the embedded store; user, password and database come from NEO4J_USER, "
-                      "NEO4J_PASSWORD and NEO4J_DATABASE.",
-                 envvar="NEO4J_URI", show_envvar=True),
-]
-
-AddressOpt = Annotated[
-    str, typer.Option(help="Address to listen on (0.0.0.0 to serve other machines).")
-]
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-class DataFormat(StrEnum):
-    csv = "csv"
-    parquet = "parquet"
-
-
-def _user_errors(func: F) -> F:
-    """Turn ClawbackError into one line on stderr and exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ClawbackError as e:
-            err.print(f"[bold red]error:[/] {e}", highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            err.print("interrupted")
-            raise typer.Exit(130) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-@contextmanager
-def _progress(enabled: bool = True) -> Iterator[Callable[[str, float], None]]:
-    """A progress bar on stderr; yields ``update(stage, fraction)``."""
-    if not enabled or not err.is_terminal:
-        yield lambda stage, fraction: None
-        return
-    columns = (TextColumn("{task.description:<40}"), BarColumn(), TaskProgressColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("starting", total=1.0)
-
-        def update(stage: str, fraction: float) -> None:
-            bar.update(task, description=stage, completed=fraction)
-
-        yield update
-
-
 def _version_callback(value: bool) -> None:
     if value:
         out.print(f"clawback {__version__}")
@@ -292,19 +231,14 @@ TraceRuleOpt = Annotated[
 
 
 def _score(store: Path, neo4j: str | None, seed: int, trace_rule: str = "fifo") -> Any:
-    from clawback.algorithms.score import score_store
+    """The store's scores: those saved beside it when they match its current state and these
+    settings, else computed now and saved (clawback.algorithms.results)."""
+    from clawback.algorithms.results import results_dir, scored
     from clawback.graph.open import open_store
 
+    directory = results_dir(store, neo4j, os.environ.get("NEO4J_DATABASE"))
     with _progress() as update, open_store(store, neo4j, read_only=True) as st:
-        update("scoring", 0.0)
-        result = score_store(st, seed=seed, trace_rule=trace_rule)
-        update("scoring", 1.0)
-    return result
-
-
-class Lang(StrEnum):
-    en = "en"
-    zh = "zh"
+        return scored(st, directory, seed=seed, trace_rule=trace_rule, progress=update)
 
 
 @app.command()
@@ -415,6 +349,19 @@ def demo(
               highlight=False)
     if not no_app:
         _serve(store, port, address)
+
+
+def _register_command_groups() -> None:
+    """Commands that live beside their subject: ``query`` (named Cypher queries) and the
+    evidence commands (``bundle``, ``verify``, ``keygen``, ``audit``)."""
+    from clawback.evidence.cli import register as register_evidence
+    from clawback.queries.cli import register as register_queries
+
+    register_queries(app)
+    register_evidence(app)
+
+
+_register_command_groups()
 
 
 def main() -> None:

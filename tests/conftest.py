@@ -1,7 +1,8 @@
 """Fixtures shared by the test suites: the Neo4j server the ``neo4j`` tests run against.
 
 ``make test`` needs nothing running: the first ``neo4j`` test starts a local Neo4j 5.26
-(scripts/neo4j_local.py, its own run directory ``.neo4j/test`` so that a development server's
+(scripts/neo4j_local.py, its own run directory ``.neo4j/test`` — or
+``CLAWBACK_NEO4J_TEST_DIR``, for sessions that run side by side — so that a development server's
 data is never touched) and the session stops it at the end. With ``NEO4J_URI`` set, the tests
 use that server instead — and wipe its database, so never point them at one that matters.
 Under CI a server that cannot start fails the tests; elsewhere they are skipped with the reason.
@@ -73,7 +74,8 @@ def neo4j_server() -> Iterator[Neo4jServer]:
                           os.environ.get("NEO4J_DATABASE") or None)
         return
     local = neo4j_local()
-    run_dir = ROOT / ".neo4j" / "test"
+    # a separate run directory per concurrent pytest session (CLAWBACK_NEO4J_TEST_DIR)
+    run_dir = Path(os.environ.get("CLAWBACK_NEO4J_TEST_DIR") or ROOT / ".neo4j" / "test")
     try:
         server = local.start(run_dir)
     except Exception as e:  # any failure to start is reported the same way

@@ -1,0 +1,2 @@
+"""Court evidence bundles (report, cited records, subgraph, manifest), their verification and
+the hash-chained audit log."""
