@@ -318,6 +318,27 @@ def explain(
                       + (f" and {more} more" if more > 0 else ""), highlight=False)
 
 
+def _demo_bundle(store: Path, scored: Any) -> None:
+    """Write the evidence bundle of the top case into STORE/bundles and verify it."""
+    from clawback.evidence.audit import default_audit_log
+    from clawback.evidence.bundle import verify_bundle, write_bundle
+    from clawback.graph.open import open_store
+
+    top = str(scored.scores.iloc[0]["case_id"])
+    path = store / "bundles" / f"{top}.zip"
+    with open_store(store, None, read_only=True) as st:
+        info = write_bundle(st, scored, top, path, lang="zh")
+    default_audit_log(store, None).append(
+        action="bundle", target=top, result_hash=info.merkle_root,
+        parameters={"out": str(path), "lang": "zh", "seed": scored.provenance.get("seed"),
+                    "signed": False, "store": str(store)})
+    report = verify_bundle(path)
+    if not report.ok:
+        raise ClawbackError("the demo bundle failed verification: " + "; ".join(report.lines()))
+    out.print(f"evidence bundle of {top} → {path} (Merkle root {info.merkle_root[:16]}…), "
+              f"verified; try: clawback verify {path}", highlight=False)
+
+
 @app.command()
 @_user_errors
 def demo(
@@ -330,7 +351,8 @@ def demo(
     port: Annotated[int, typer.Option(help="Port for the app.")] = 8501,
     address: AddressOpt = "localhost",
 ) -> None:
-    """Generate a demo portfolio, load it into a fresh store, score it, then serve the app."""
+    """Generate a demo portfolio, load it into a fresh store, score it, write and verify the
+    evidence bundle of the top case, then serve the app."""
     from clawback.demo.generator import generate_portfolio
 
     with _progress() as update:
@@ -347,6 +369,7 @@ def demo(
               f"{int(counts.get('review', 0))} to review; "
               f"try: clawback explain {scored.scores.iloc[0]['case_id']} --store {store}",
               highlight=False)
+    _demo_bundle(store, scored)
     if not no_app:
         _serve(store, port, address)
 
