@@ -1,45 +1,30 @@
-"""Entry page of the app. Until the investigator pages land, it shows what the store holds."""
+"""Entry of the investigator app: the language switch, the store line and the navigation
+between the pages in clawback/app/views/ (not pages/: Streamlit would take that for a legacy
+multipage folder). ``clawback app`` runs it with ``streamlit run``."""
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 import streamlit as st
 
 from clawback import __version__
-from clawback.app.data import store_counts
-from clawback.errors import ClawbackError
-
-TEXT = {
-    "en": {"title": "clawback", "store": "Store", "nodes": "Nodes", "rels": "Relationships",
-           "missing": "No store found. Run `clawback load DIR --store PATH` first."},
-    "zh": {"title": "clawback 追索", "store": "数据库", "nodes": "节点", "rels": "关系",
-           "missing": "未找到数据库。请先运行 `clawback load DIR --store PATH`。"},
-}
+from clawback.app.i18n import LANGS, t
+from clawback.app.state import store_ref
 
 st.set_page_config(page_title="clawback", layout="wide")
-lang = st.sidebar.radio("Language / 语言", ["zh", "en"], index=0, key="lang",
-                        format_func=lambda code: {"zh": "中文", "en": "English"}[code])
-t = TEXT[lang]
-st.title(t["title"])
-store = os.environ.get("CLAWBACK_STORE", "clawback-data")
-neo4j = os.environ.get("CLAWBACK_NEO4J_URI") or None
-st.caption(f"{t['store']}: {neo4j or store} · v{__version__}")
-
-
-@st.cache_data(show_spinner=False)
-def _counts(path: str, lang: str, neo4j: str | None):
-    return store_counts(path, lang, neo4j)
-
-
-try:
-    counts = _counts(store, lang, neo4j)
-except ClawbackError as e:
-    st.error(f"{t['missing']}\n\n{e}")
-    st.stop()
-
-left, right = st.columns(2)
-for column, kind, title in ((left, "node", t["nodes"]), (right, "relationship", t["rels"])):
-    part = counts[counts["kind"] == kind][["name", "caption", "count"]]
-    column.subheader(f"{title} · {int(part['count'].sum()):,}")
-    column.dataframe(part, hide_index=True, width="stretch")
+if "app_lang" not in st.session_state and st.query_params.get("lang") in LANGS:
+    st.session_state["lang"] = st.query_params["lang"]   # ?lang=en opens the app in English
+lang = st.sidebar.radio(t("language"), list(LANGS), index=0, key="lang",
+                        format_func=LANGS.__getitem__)
+st.session_state["app_lang"] = lang
+st.sidebar.caption(f"{t('store', lang)}: {store_ref().location} · v{__version__}")
+here = Path(__file__).parent / "views"
+pages = [
+    st.Page(here / "portfolio.py", title=t("portfolio", lang), url_path="portfolio",
+            default=True),
+    st.Page(here / "debtor.py", title=t("debtor", lang), url_path="debtor"),
+    st.Page(here / "communities.py", title=t("communities", lang), url_path="communities"),
+    st.Page(here / "queries.py", title=t("queries", lang), url_path="queries"),
+]
+st.navigation(pages).run()
