@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from clawback.evidence.collect import CaseEvidence, Subgraph
 from clawback.evidence.fonts import cjk_font
+from clawback.graph.schema import SCHEMA
 
 __all__ = ["graph_figure", "layout", "timeline_figure"]
 
@@ -129,7 +130,7 @@ def graph_figure(ev: CaseEvidence, lang: str) -> bytes:
         text = name if name == attrs["key"] else f"{name}\n{attrs['key']}"
         ax.text(x, y - 0.09, text, fontproperties=font, fontsize=7, ha="center", va="top",
                 zorder=4)
-    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=label)
+    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=SCHEMA.caption(label, lang))
                for label, c in _COLOURS.items()
                if any(a["label"] == label for a in graph.nodes.values())]
     ax.legend(handles=handles, loc="lower right", frameon=False, prop=font)
@@ -156,15 +157,27 @@ def timeline_figure(ev: CaseEvidence, lang: str) -> bytes:
     ax.set_title(_TEXT["timeline"][lang], fontproperties=font, fontsize=11)
     events = _events(ev)
     markers = {"transfer": ("o", "#d62728"), "title": ("s", "#2ca02c")}
+    amounts = [e[1] for e in events if e[1] > 0]
+    # a property next to small transfers: a log scale keeps both readable
+    log = bool(amounts) and max(amounts) / min(amounts) > 50
+    floor = min(amounts, default=1.0) / 2 if log else 0.0
+    top = (max(amounts, default=1.0) * (3.0 if log else 1.25)) or 1.0
     for kind, (marker, colour) in markers.items():
         mine = [e for e in events if e[2] == kind]
         if mine:
-            ax.scatter([mdates.date2num(e[0]) for e in mine], [e[1] for e in mine],
+            ax.scatter([mdates.date2num(e[0]) for e in mine], [max(e[1], floor) for e in mine],
                        marker=marker, c=colour, label=_TEXT[kind][lang], zorder=3, s=22)
-            for e in mine[:40]:
-                ax.annotate(e[3], (mdates.date2num(e[0]), e[1]), fontsize=5.5,
-                            xytext=(3, 3), textcoords="offset points", fontproperties=font)
-    top = max([e[1] for e in events], default=1.0) * 1.25 or 1.0
+    # ids on the largest acts only, none crowding another (the evidence table lists them all)
+    labelled: list[tuple[dt.date, float]] = []
+    for e in sorted(events, key=lambda e: (-e[1], e[0], e[3])):
+        y = max(e[1], floor)
+        if len(labelled) == 8 or any(abs((e[0] - d).days) < 60 and (
+                max(y, v) / max(min(y, v), 1e-9) < 2.5 if log else abs(y - v) < 0.08 * top)
+                for d, v in labelled):
+            continue
+        labelled.append((e[0], y))
+        ax.annotate(e[3], (mdates.date2num(e[0]), y), fontsize=5.5,
+                    xytext=(3, 3), textcoords="offset points", fontproperties=font)
     dates: list[Any] = [e[0] for e in events]
     if ev.anchor is not None:
         label = _TEXT["proxy" if ev.anchor.proxy else "anchor"][lang]
@@ -172,17 +185,25 @@ def timeline_figure(ev: CaseEvidence, lang: str) -> bytes:
         dates.append(ev.anchor.date)
     starts = sorted({(w.window_start, w.rule.id) for w in ev.rules.values()
                      if w.window_start is not None})
+    end = ev.anchor.date if ev.anchor is not None else max(dates, default=None)
     for i, (start, rule_id) in enumerate(starts):
         ax.axvline(mdates.date2num(start), color="#7f7f7f", lw=0.8, ls=":")
-        ax.text(mdates.date2num(start), top * (0.97 - 0.07 * (i % 6)),
-                f"{_TEXT['window'][lang]} {rule_id}", fontproperties=font, fontsize=6,
-                va="top")
+        if end is not None:  # each rule's look-back window, shaded up to the anchor
+            ax.axvspan(mdates.date2num(start), mdates.date2num(end), color="#7f7f7f",
+                       alpha=0.06, lw=0)
+        y = top * (0.97 - 0.07 * (i % 6)) if not log else top / (1.6 ** (i % 6))
+        ax.text(mdates.date2num(start), y, f" {_TEXT['window'][lang]} {rule_id}",
+                fontproperties=font, fontsize=6, va="top")
         dates.append(start)
     if dates:
         lo, hi = min(dates), max(dates)
         pad = dt.timedelta(days=max((hi - lo).days // 20, 15))
         ax.set_xlim(mdates.date2num(lo - pad), mdates.date2num(hi + pad))
-    ax.set_ylim(0, top)
+    if log:
+        ax.set_yscale("log")
+        ax.set_ylim(floor / 1.5, top)
+    else:
+        ax.set_ylim(0, top)
     ax.set_ylabel(f"{_TEXT['amount'][lang]} ({ev.score['currency']})", fontproperties=font)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
