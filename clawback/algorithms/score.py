@@ -142,13 +142,26 @@ def _rules_detail(rule_ids: str, lang: str) -> list[dict[str, str]]:
     return out
 
 
+def _evidence_dates(ids: pd.Series, data: PortfolioData) -> pd.Series:
+    """The date of each evidence id (a transfer or a title transfer; NaT if neither). The
+    lookup hashes the evidence ids, not the millions of transfers: each transfer id is probed
+    against them once."""
+    wanted = pd.Index(pd.unique(ids.dropna().to_numpy(dtype=object)))
+    found = pd.Series(pd.NaT, index=wanted, dtype="datetime64[ms]")
+    for frame, key in ((data.transfers, "transfer_id"), (data.titles, "title_transfer_id")):
+        position = wanted.get_indexer(frame[key])
+        hit = position >= 0
+        found.iloc[position[hit]] = frame["date"].to_numpy(dtype="datetime64[ms]")[hit]
+    return ids.map(found)
+
+
 def _resolve_rules(hits: pd.DataFrame, windows: pd.DataFrame, cases: pd.DataFrame,
-                   dates: pd.Series) -> pd.Series:
+                   data: PortfolioData) -> pd.Series:
     """Turn each hit's act into the ids of the rules of its case's jurisdiction that cover the
     act for its kind of counterparty and whose window holds the earliest evidence date (a proxy
     anchor's window is widened by its lag). Vectorized per (jurisdiction, act, related)."""
     ids = hits["evidence"].astype(str).str.split(";").explode().str.split(CHAIN).explode()
-    first = ids.map(dates).groupby(level=0).min()
+    first = _evidence_dates(ids, data).groupby(level=0).min()
     info = hits[["case_id", "rule_ids", "related"]].join(first.rename("first"))
     info = info.merge(windows[["case_id", "anchor", "lag_days"]], on="case_id", how="left")
     info = info.merge(cases[["case_id", "jurisdiction"]], on="case_id", how="left")
@@ -181,10 +194,8 @@ def score_portfolio(data: PortfolioData, *, seed: int = 7, trace_rule: str = "fi
     ties = related_parties(data)
     ctx = build_context(data, ties, windows, {"seed": seed, "trace_rule": trace_rule})
     hits = run_signals(ctx)
-    dates = pd.concat([data.transfers.set_index("transfer_id")["date"],
-                       data.titles.set_index("title_transfer_id")["date"]])
     if len(hits):
-        hits["rule_ids"] = _resolve_rules(hits, windows, data.cases, dates)
+        hits["rule_ids"] = _resolve_rules(hits, windows, data.cases, data)
 
     cases = data.cases[["case_id", "debtor_id", "currency", "claim_amount"]]
     sig = table["signals"]

@@ -82,7 +82,6 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -160,7 +159,7 @@ class _Lot:
 
     __slots__ = ("amount", "arrival", "case", "chain", "end", "hop", "start")
 
-    def __init__(self, amount: float, arrival: int, case: str, hop: int, chain: str):
+    def __init__(self, amount: float, arrival: int, case: int, hop: int, chain: str):
         self.amount = amount
         self.arrival = arrival
         self.case = case
@@ -170,7 +169,7 @@ class _Lot:
         self.end = 0.0
 
 
-_Parts = list[tuple[str, int, str, float]]
+_Parts = list[tuple[int, int, str, float]]
 """What a payment carries of each followed lot: (case, hop, chain, amount)."""
 
 
@@ -178,11 +177,11 @@ class _Tally:
     """Where traced money went, per case."""
 
     def __init__(self) -> None:
-        self.sent: defaultdict[str, float] = defaultdict(float)
-        self.expired: defaultdict[str, float] = defaultdict(float)
-        self.dropped: defaultdict[str, float] = defaultdict(float)
-        self.beyond: defaultdict[str, float] = defaultdict(float)
-        self.held: defaultdict[str, float] = defaultdict(float)
+        self.sent: defaultdict[int, float] = defaultdict(float)
+        self.expired: defaultdict[int, float] = defaultdict(float)
+        self.dropped: defaultdict[int, float] = defaultdict(float)
+        self.beyond: defaultdict[int, float] = defaultdict(float)
+        self.held: defaultdict[int, float] = defaultdict(float)
 
 
 class _Fifo:
@@ -226,7 +225,7 @@ class _Fifo:
             lot.end = pos
         self.lots.extend(live)
 
-    def remaining(self) -> list[tuple[str, int, float]]:
+    def remaining(self) -> list[tuple[int, int, float]]:
         return [(lot.case, lot.arrival, lot.end - lot.start) for lot in self.lots]
 
 
@@ -316,7 +315,7 @@ class _Pool:
             self.lots.extend(live)
             self.traced += sum(lot.amount for lot in live)
 
-    def remaining(self) -> list[tuple[str, int, float]]:
+    def remaining(self) -> list[tuple[int, int, float]]:
         return [(lot.case, lot.arrival, lot.amount) for lot in self.lots]
 
 
@@ -335,22 +334,6 @@ def _ns(values: pd.Series, name: str, column: str) -> np.ndarray:
     elif not pd.api.types.is_datetime64_dtype(dtype):
         raise ClawbackError(f"{name}.{column} must be datetime64, not {dtype}")
     return values.to_numpy(dtype="datetime64[ns]").view("int64")
-
-
-def _sink_map(sinks: pd.DataFrame) -> dict[str, dict[str, tuple[str, str]]]:
-    """account -> case -> (party, kind); an account of several parties joins them with '+'."""
-    columns = [sinks[c].astype(str).tolist() for c in ("case_id", "account_id", "party_id",
-                                                        "kind")]
-    parties: dict[tuple[str, str], tuple[list[str], set[str]]] = {}
-    for case, account, party, kind in sorted(set(zip(*columns, strict=True))):
-        entry = parties.setdefault((case, account), ([], set()))
-        if party not in entry[0]:
-            entry[0].append(party)
-        entry[1].add(kind)
-    out: dict[str, dict[str, tuple[str, str]]] = {}
-    for (case, account), (names, kinds) in parties.items():
-        out.setdefault(account, {})[case] = ("+".join(names), "+".join(sorted(kinds)))
-    return out
 
 
 def _check_values(transfers: pd.DataFrame, pick: np.ndarray, ts: np.ndarray) -> None:
@@ -457,6 +440,9 @@ class _Plan:
     dst_entry: np.ndarray
     dst_base: np.ndarray
     b_after: np.ndarray
+    accounts: pd.Index
+    src_code: np.ndarray
+    dst_code: np.ndarray
 
 
 def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts: np.ndarray,
@@ -515,7 +501,8 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
     _check_visited(rows)
     return _Plan(rows, b_before[src_entry],
                  p_before[src_entry], p_after[src_entry], src_entry, dst_entry,
-                 np.where(dst_entry >= 0, i_before[dst_entry], 0.0), b_after)
+                 np.where(dst_entry >= 0, i_before[dst_entry], 0.0), b_after, accounts,
+                 src_code[visit], dst_code[visit])
 
 
 # -- the trace ---------------------------------------------------------------------------------
@@ -549,58 +536,241 @@ def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
     known = ts[ts != nat]
     end_of_data = int(known.max()) if len(known) else _NEG
     cases = sorted(set(sources["case_id"]))
-    tally = _Tally()
-    attributed: dict[tuple[str, str], list[Any]] = {}
-    audit: list[tuple[Any, ...]] = []
+    out = _Out(len(cases))
     if len(transfers) and len(sources):
         plan = _plan(transfers, ts, sources, starts, ends, params)
-        _loop(plan, sources.assign(start=starts, end=ends), _sink_map(sinks), params, tally,
-              attributed, audit, end_of_data)
-    return TraceResult(_attributed_frame(attributed), _audit_frame(audit, params),
-                       _summary_frame(cases, tally, attributed), params)
+        first = _first_hop(plan, sources.assign(start=starts, end=ends), cases, sinks, params)
+        _first_hop_tally(first, plan, out, end_of_data, params)
+        _loop(plan, first, params, out, end_of_data)
+        return TraceResult(_attributed_frame(out, cases), _audit_frame(out, plan, cases, params),
+                           _summary_frame(cases, out), params)
+    empty = _Out(len(cases))
+    return TraceResult(_attributed_frame(empty, cases), _audit_frame(empty, None, cases, params),
+                       _summary_frame(cases, empty), params)
 
 
-def _loop(plan: _Plan, sources: pd.DataFrame, sink_map: dict[str, dict[str, tuple[str, str]]],
-          params: TraceParams, tally: _Tally, attributed: dict[tuple[str, str], list[Any]],
-          audit: list[tuple[Any, ...]], end_of_data: int) -> None:
-    """The one pass in time order over the payments of tracked accounts."""
-    own: dict[str, set[str]] = {}
-    windows: dict[str, list[tuple[str, int, int]]] = {}
-    for case, account, start, end in sorted(zip(
-            sources["case_id"], sources["account_id"], sources["start"].tolist(),
-            sources["end"].tolist(), strict=True)):
-        own.setdefault(case, set()).add(account)
-        windows.setdefault(account, []).append((case, start, end))
+class _Out:
+    """What the trace found, with cases as their position in the sorted case ids: per-case
+    tallies (arrays), attributions and audit rows as parallel lists (in the order found) plus
+    the first hop's as arrays."""
+
+    def __init__(self, n_cases: int) -> None:
+        self.tally = _Tally()
+        self.sent = np.zeros(n_cases)
+        self.expired = np.zeros(n_cases)
+        self.dropped = np.zeros(n_cases)
+        self.beyond = np.zeros(n_cases)
+        self.held = np.zeros(n_cases)
+        # attributions: (case, party, kind, amount, hop, row)
+        self.attributed: list[tuple[int, str, str, float, int, int]] = []
+        self.first_attributed: pd.DataFrame | None = None
+        # audit rows: (case, hop, row, traced, chain)
+        self.audit: list[tuple[int, int, int, float, str]] = []
+        self.first_audit: pd.DataFrame | None = None
+
+
+@dataclass
+class _FirstHop:
+    """The first hop, vectorized. ``pairs``: one row per (visited payment, case whose window
+    holds it) — ``row``, ``case`` — sorted. ``pure``: per visited payment, whether its payer
+    cannot hold followed money yet (no followed money has been paid into it before): such a
+    payment's pieces are all the case's own money, so they are worked out here, and the loop
+    only adds what they leave at a tracked payee. ``names``: account codes (payers first, as in
+    the plan) → ids; ``dst``: the payee's code per visited payment; ``sink_of``: case × account
+    key → (party, kind); ``own``: case × account keys of the cases' source accounts; ``width``:
+    the key multiplier."""
+
+    pairs: pd.DataFrame
+    pure: np.ndarray
+    names: np.ndarray
+    dst: np.ndarray
+    cash: np.ndarray
+    sink_of: dict[int, tuple[str, str]]
+    own: set[int]
+    width: int
+    live: dict[int, list[tuple[int, float]]]
+    dead: dict[int, float]
+
+
+def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, names: pd.Index,
+                width: int) -> dict[int, tuple[str, str]]:
+    """case × account key -> (party, kind); an account of several parties joins them with '+'
+    (parties and kinds each sorted and unique)."""
+    frame = pd.DataFrame({c: sinks[c].astype(str).to_numpy(dtype=object)
+                          for c in ("case_id", "account_id", "party_id", "kind")})
+    frame = frame.drop_duplicates()
+    case = case_index.get_indexer(pd.Index(frame["case_id"]))
+    account = names.get_indexer(pd.Index(frame["account_id"]))
+    keep = (case >= 0) & (account >= 0)       # other sinks are never paid in the trace
+    frame = frame[keep].assign(key=case[keep].astype(np.int64) * width + account[keep])
+    frame = frame.sort_values(["key", "party_id", "kind"], kind="stable")
+    single = ~frame["key"].duplicated(keep=False)
+    out = dict(zip(frame["key"][single].tolist(),
+                   zip(frame["party_id"][single].tolist(), frame["kind"][single].tolist(),
+                       strict=True), strict=True))
+    for key, group in frame[~single].groupby("key", sort=False):
+        out[int(str(key))] = ("+".join(dict.fromkeys(group["party_id"])),
+                         "+".join(sorted(set(group["kind"]))))
+    return out
+
+
+def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.DataFrame,
+               params: TraceParams) -> _FirstHop:
+    """Which cases each visited payment is the first hop of, and which payments are pure."""
+    rows = plan.rows
+    m = len(rows)
+    n = len(plan.accounts)
+    dst = plan.dst_code.copy()
+    outside = dst >= n
+    dst_names = rows["dst"].to_numpy(dtype=object)
+    extra = pd.Index(pd.unique(dst_names[outside]))
+    dst[outside] = n + extra.get_indexer(dst_names[outside])
+    names = plan.accounts.append(extra)
+    width = len(names) + 1
+    case_index = pd.Index(cases)
+    s_case = case_index.get_indexer(pd.Index(sources["case_id"])).astype(np.int64)
+    s_account = names.get_indexer(pd.Index(sources["account_id"])).astype(np.int64)
+    own_keys = np.unique(s_case * width + np.where(s_account >= 0, s_account, width - 1))
+    windows = pd.DataFrame({"account": s_account, "case": s_case,
+                            "start": sources["start"].to_numpy(dtype=np.int64),
+                            "end": sources["end"].to_numpy(dtype=np.int64)})
+    windows = windows[windows["account"] >= 0]
+    src = plan.src_code
+    at = np.flatnonzero(np.isin(src, windows["account"].to_numpy()))
+    pairs = pd.DataFrame({"row": at, "account": src[at], "ts": rows["ts"].to_numpy()[at]}).merge(
+        windows, on="account")
+    pairs = pairs[(pairs["start"] <= pairs["ts"]) & (pairs["ts"] <= pairs["end"])]
+    internal = np.isin(pairs["case"].to_numpy() * width + dst[pairs["row"].to_numpy()],
+                       own_keys)
+    pairs = pairs[~internal][["row", "case"]].drop_duplicates()
+    pairs = pairs.sort_values(["row", "case"], kind="stable", ignore_index=True)
+    # a payment is pure while no followed money has been paid into its payer
+    first_in = np.full(n + 1, m, dtype=np.int64)
+    into = np.flatnonzero(plan.dst_entry >= 0)
+    np.minimum.at(first_in, plan.dst_code[into], into)
+    pure = np.arange(m) < first_in[src]
+    cash = pd.Series(names.to_numpy(dtype=object)).astype(str).str.startswith(
+        CASH_PREFIX).to_numpy(dtype=bool)
+    return _FirstHop(pairs, pure, names.to_numpy(dtype=object), dst, cash,
+                     _sink_table(sinks, case_index, names, width), set(own_keys.tolist()),
+                     width, {}, {})
+
+
+def _first_hop_tally(first: _FirstHop, plan: _Plan, out: _Out, end_of_data: int,
+                     params: TraceParams) -> None:
+    """The pieces of pure payments: sent, dropped, attributed, beyond the hops, left at an
+    account that never pays (held or expired), or followed on (``first.live``/``dead``, for
+    the loop)."""
+    pairs = first.pairs
+    row = pairs["row"].to_numpy()
+    case = pairs["case"].to_numpy()
+    amount = plan.rows["amount"].to_numpy(dtype=float)
+    share_of = np.bincount(row, minlength=len(plan.rows))
+    take = first.pure[row] & (amount[row] > 0)
+    row, case = row[take], case[take]
+    share = amount[row] / share_of[row]
+    n_cases = len(out.sent)
+    out.sent += np.bincount(case, weights=share, minlength=n_cases)
+    small = (share < params.min_amount) | (share <= 0)
+    out.dropped += np.bincount(case[small], weights=share[small], minlength=n_cases)
+    dead = np.bincount(row[small], weights=share[small],
+                       minlength=len(plan.rows)).astype(float)
+    row, case, share = row[~small], case[~small], share[~small]
+    out.first_audit = pd.DataFrame({"case": case, "hop": 1, "row": row, "traced": share})
+    dst = first.dst[row]
+    keys = (case.astype(np.int64) * first.width + dst).tolist()
+    sink_of = first.sink_of
+    found = [sink_of.get(k) for k in keys]
+    is_sink = np.fromiter((f is not None for f in found), dtype=bool, count=len(found))
+    cash = first.cash[dst] & ~is_sink
+    party = np.array([f[0] for f in found if f is not None], dtype=object)
+    kind = np.array([f[1] for f in found if f is not None], dtype=object)
+    out.first_attributed = pd.concat([
+        pd.DataFrame({"case": case[is_sink], "party": party, "kind": kind,
+                      "amount": share[is_sink], "hop": 1, "row": row[is_sink]}),
+        pd.DataFrame({"case": case[cash], "party": first.names[dst[cash]], "kind": "cash",
+                      "amount": share[cash], "hop": 1, "row": row[cash]})], ignore_index=True)
+    on = ~(is_sink | cash)
+    row, case, share = row[on], case[on], share[on]
+    if params.max_hops <= 1:
+        out.beyond += np.bincount(case, weights=share, minlength=n_cases)
+        dead += np.bincount(row, weights=share, minlength=len(plan.rows))
+        row, case, share = row[:0], case[:0], share[:0]
+    else:
+        leaf = plan.dst_entry[row] < 0        # at an account that never pays: it stays there
+        arrival = plan.rows["ts"].to_numpy()[row[leaf]]
+        waited = (end_of_data - arrival) > params.horizon_days * _NS_PER_DAY
+        out.expired += np.bincount(case[leaf][waited], weights=share[leaf][waited],
+                                   minlength=n_cases)
+        out.held += np.bincount(case[leaf][~waited], weights=share[leaf][~waited],
+                                minlength=n_cases)
+        row, case, share = row[~leaf], case[~leaf], share[~leaf]
+    live: dict[int, list[tuple[int, float]]] = {}
+    for r, c, a in zip(row.tolist(), case.tolist(), share.tolist(), strict=True):
+        live.setdefault(r, []).append((c, a))
+    first.live = live
+    if params.rule == "libr":
+        pure_dead = np.flatnonzero((dead > 0) & first.pure & (plan.dst_entry >= 0))
+        first.dead = dict(zip(pure_dead.tolist(), dead[pure_dead].tolist(), strict=True))
+
+
+def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
+          end_of_data: int) -> None:
+    """The one pass in time order over the payments that need it: those of payers that may
+    hold followed money, and the pure ones that leave followed money at a tracked payee."""
     horizon = params.horizon_days * _NS_PER_DAY
     min_amount = params.min_amount
     max_hops = params.max_hops
     fifo = params.rule == "fifo"
     libr = params.rule == "libr"
-    states: dict[str, _Fifo | _Pool] = {}
-    leaves: dict[str, list[_Lot]] = {}       # followed money at accounts that never pay out
-    no_sink: dict[str, tuple[str, str]] = {}
+    tally = out.tally
+    states: dict[int, _Fifo | _Pool] = {}
+    leaves: list[_Lot] = []              # followed money at accounts that never pay out
     rows = plan.rows
-    tids = rows["transfer_id"].tolist()
-    srcs = rows["src"].astype(str).tolist()
-    dsts = rows["dst"].astype(str).tolist()
-    amounts = rows["amount"].to_numpy(dtype=float).tolist()
-    times = rows["ts"].tolist()
-    balance, paid_before, paid_after = (plan.balance.tolist(), plan.paid_before.tolist(),
-                                        plan.paid_after.tolist())
-    src_entry, dst_entry, dst_base = (plan.src_entry.tolist(), plan.dst_entry.tolist(),
-                                      plan.dst_base.tolist())
+    pure = first.pure
+    visit = np.flatnonzero(~pure)
+    extra = np.array(sorted(set(first.live) | set(first.dead)), dtype=np.int64)
+    visit = np.union1d(visit, extra)
+    pair_row = first.pairs["row"].to_numpy()
+    keep = ~pure[pair_row]
+    cases_of: dict[int, list[int]] = {}
+    for r, c in zip(pair_row[keep].tolist(), first.pairs["case"].to_numpy()[keep].tolist(),
+                    strict=True):
+        cases_of.setdefault(r, []).append(c)
+    tids = rows["transfer_id"].to_numpy(dtype=object)[visit].tolist()
+    srcs = plan.src_code[visit].tolist()
+    dsts = first.dst[visit].tolist()
+    amounts = rows["amount"].to_numpy(dtype=float)[visit].tolist()
+    times = rows["ts"].to_numpy()[visit].tolist()
+    pures = pure[visit].tolist()
+    balance, paid_before, paid_after = (plan.balance[visit].tolist(),
+                                        plan.paid_before[visit].tolist(),
+                                        plan.paid_after[visit].tolist())
+    src_entry, dst_entry, dst_base = (plan.src_entry[visit].tolist(),
+                                      plan.dst_entry[visit].tolist(),
+                                      plan.dst_base[visit].tolist())
     b_after = plan.b_after
-    for i in range(len(tids)):
+    cash = first.cash
+    sink_of = first.sink_of
+    own = first.own
+    width = first.width
+    names = first.names
+    live_of, dead_of = first.live, first.dead
+    audit = out.audit
+    attributed = out.attributed
+    for i, r in enumerate(visit.tolist()):
+        a, t, d = amounts[i], times[i], dsts[i]
+        if pures[i]:            # the first hop, worked out already: leave it at the payee
+            live = [_Lot(amt, t, c, 1, str(tids[i])) for c, amt in live_of.get(r, ())]
+            payee = states.get(d)
+            if payee is None:
+                payee = states[d] = _Fifo() if fifo else _Pool(libr)
+            payee.inflow(dst_base[i], a, live, dead_of.get(r, 0.0), dst_entry[i], b_after)
+            continue
         s = srcs[i]
         payer = states.get(s)
         holds = payer is not None and bool(payer.lots)
-        if not holds and s not in windows:
-            continue
-        a, t, d = amounts[i], times[i], dsts[i]
-        cases: list[str] = []
-        if s in windows:    # the cases whose window holds this payment (not internal)
-            cases = list(dict.fromkeys(c for c, start, end in windows[s]
-                                       if start <= t <= end and d not in own[c]))
+        cases = cases_of.get(r, ())
         if not holds and not cases:
             continue
         parts: _Parts = []
@@ -611,9 +781,8 @@ def _loop(plan: _Plan, sources: pd.DataFrame, sink_map: dict[str, dict[str, tupl
         elif isinstance(payer, _Pool) and (holds or payer.inactive > 0):
             clean, parts = payer.outflow(a, balance[i], src_entry[i], b_after, t - horizon,
                                          min_amount, tally)
-        tid = tids[i]
-        label = str(tid)
-        pieces: list[tuple[str, int, str, float]] = []
+        label = str(tids[i])
+        pieces: list[tuple[int, int, str, float]] = []
         if cases and clean > 0:
             share = clean / len(cases)
             for c in cases:
@@ -621,30 +790,23 @@ def _loop(plan: _Plan, sources: pd.DataFrame, sink_map: dict[str, dict[str, tupl
                 pieces.append((c, 1, label, share))
         for c, hop, chain, amt in parts:
             pieces.append((c, hop + 1, chain + CHAIN + label, amt))
-        at_sink = sink_map.get(d, no_sink)
-        cash = d.startswith(CASH_PREFIX)
-        live: list[_Lot] = []
+        live = []
         dead = 0.0
         for c, hop, chain, amt in pieces:
             if amt < min_amount or amt <= 0:
                 tally.dropped[c] += amt
                 dead += amt
                 continue
-            audit.append((c, hop, tid, s, d, t, a, amt, chain))
-            sink = at_sink.get(c)
+            audit.append((c, hop, r, amt, chain))
+            key = c * width + d
+            sink = sink_of.get(key)
             if sink is None:
-                if cash:
-                    sink = (d, "cash")
-                elif d in own[c]:
-                    sink = (d, "returned")
+                if cash[d]:
+                    sink = (str(names[d]), "cash")
+                elif key in own:
+                    sink = (str(names[d]), "returned")
             if sink is not None:
-                entry = attributed.get((c, sink[0]))
-                if entry is None:
-                    attributed[(c, sink[0])] = [amt, hop, {sink[1]}]
-                else:
-                    entry[0] += amt
-                    entry[1] = min(entry[1], hop)
-                    entry[2].add(sink[1])
+                attributed.append((c, sink[0], sink[1], amt, hop, r))
                 continue
             if hop >= max_hops:
                 tally.beyond[c] += amt
@@ -652,8 +814,7 @@ def _loop(plan: _Plan, sources: pd.DataFrame, sink_map: dict[str, dict[str, tupl
                 continue
             live.append(_Lot(amt, t, c, hop, chain))
         if dst_entry[i] < 0:
-            if live:
-                leaves.setdefault(d, []).extend(live)
+            leaves.extend(live)
             continue
         if live or (libr and dead > 0):
             payee = states.get(d)
@@ -661,7 +822,7 @@ def _loop(plan: _Plan, sources: pd.DataFrame, sink_map: dict[str, dict[str, tupl
                 payee = states[d] = _Fifo() if fifo else _Pool(libr)
             payee.inflow(dst_base[i], a, live, dead, dst_entry[i], b_after)
     left = [lot for state in states.values() for lot in state.remaining()]
-    left += [(lot.case, lot.arrival, lot.amount) for lots in leaves.values() for lot in lots]
+    left += [(lot.case, lot.arrival, lot.amount) for lot in leaves]
     for case, arrival, amount in left:
         if end_of_data - arrival > horizon:
             tally.expired[case] += amount
@@ -670,31 +831,101 @@ def _loop(plan: _Plan, sources: pd.DataFrame, sink_map: dict[str, dict[str, tupl
 
 
 # -- output ------------------------------------------------------------------------------------
-def _attributed_frame(attributed: dict[tuple[str, str], list[Any]]) -> pd.DataFrame:
-    rows = [(c, p, "+".join(sorted(v[2])), float(v[0]), int(v[1]))
-            for (c, p), v in sorted(attributed.items())]
-    frame = pd.DataFrame(rows, columns=ATTRIBUTED_COLUMNS)
-    return frame.astype({"case_id": object, "party_id": object, "kind": object,
-                         "amount": float, "hops": "int64"})
+def _attributed_frame(out: _Out, cases: list[str]) -> pd.DataFrame:
+    frames = [pd.DataFrame(out.attributed,
+                           columns=["case", "party", "kind", "amount", "hop", "row"])]
+    if out.first_attributed is not None:
+        frames.insert(0, out.first_attributed)
+    rec = pd.concat([f for f in frames if len(f)] or frames[-1:], ignore_index=True)
+    if rec.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(  # type: ignore[call-overload]
+            ATTRIBUTED_COLUMNS, [object, object, object, float, "int64"], strict=True)})
+    rec = rec.sort_values(["case", "party", "row"], kind="stable", ignore_index=True)
+    keys = ["case", "party"]
+    grouped = rec.groupby(keys, sort=True)
+    frame = grouped.agg(amount=("amount", "sum"), hops=("hop", "min")).reset_index()
+    kinds = rec[[*keys, "kind"]].drop_duplicates()
+    many = kinds.duplicated(keys, keep=False)
+    joined = kinds[many].groupby(keys, sort=True)["kind"].agg(
+        lambda k: "+".join(sorted(k)))
+    one = kinds[~many].set_index(keys)["kind"]
+    kind = pd.concat([one, joined])
+    frame["kind"] = kind.reindex(pd.MultiIndex.from_frame(frame[keys])).to_numpy()
+    frame["case_id"] = np.array(cases, dtype=object)[frame["case"].to_numpy()]
+    frame = frame.rename(columns={"party": "party_id"})
+    frame = frame.sort_values(["case_id", "party_id"], kind="stable", ignore_index=True)
+    return frame[ATTRIBUTED_COLUMNS].astype({"case_id": str, "party_id": str, "kind": str,
+                                             "amount": float, "hops": "int64"})
 
 
-def _audit_frame(audit: list[tuple[Any, ...]], params: TraceParams) -> pd.DataFrame:
-    cols = ["case_id", "hop", "transfer_id", "src", "dst", "ts", "amount", "traced", "chain"]
-    frame = pd.DataFrame(audit, columns=cols)
-    frame["timestamp"] = frame["ts"].to_numpy(dtype="int64").view("datetime64[ns]")
-    frame["rule"] = params.rule
-    frame = frame.astype({"hop": "int64", "amount": float, "traced": float})
-    frame = frame.sort_values(["case_id", "ts", "transfer_id", "chain"], kind="stable",
-                              ignore_index=True)
+def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str],
+                 params: TraceParams) -> pd.DataFrame:
+    if plan is None:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(  # type: ignore[call-overload]
+            AUDIT_COLUMNS, [object, "int64", object, object, object, "datetime64[ns]", float,
+                            float, object, object], strict=True)})
+    loop = pd.DataFrame(out.audit, columns=["case", "hop", "row", "traced", "chain"])
+    first = out.first_audit
+    if first is not None and len(first):
+        first = first.assign(chain=plan.rows["transfer_id"].to_numpy(dtype=object)[
+            first["row"].to_numpy()].astype(str))
+        rec = pd.concat([first, loop], ignore_index=True) if len(loop) else first
+    else:
+        rec = loop
+    case = rec["case"].to_numpy(dtype=np.int64)
+    row = rec["row"].to_numpy(dtype=np.int64)
+    # visited rows are in (timestamp, transfer_id) order already; a case's pieces of one
+    # payment are told apart by their chain
+    order = np.lexsort((row, case))
+    tie = np.zeros(len(order), dtype=bool)
+    if len(order) > 1:
+        same = (case[order][1:] == case[order][:-1]) & (row[order][1:] == row[order][:-1])
+        tie[1:] |= same
+        tie[:-1] |= same
+    if tie.any():
+        chains = rec["chain"].to_numpy(dtype=object)
+        group = order[tie]
+        by = pd.DataFrame({"case": case[group], "row": row[group], "chain": chains[group]})
+        by = by.sort_values(["case", "row", "chain"], kind="stable")
+        order[tie] = group[by.index.to_numpy()]
+    rec = rec.iloc[order]
+    row = rec["row"].to_numpy(dtype=np.int64)
+    rows = plan.rows
+
+    def column(name: str) -> pd.Series:
+        return rows[name].iloc[row].reset_index(drop=True)
+
+    frame = pd.DataFrame({
+        "case_id": pd.Series(cases, dtype=str).iloc[rec["case"].to_numpy(dtype=np.int64)
+                                                    ].reset_index(drop=True),
+        "hop": rec["hop"].to_numpy(dtype=np.int64),
+        "transfer_id": column("transfer_id"), "src": column("src"), "dst": column("dst"),
+        "timestamp": rows["ts"].to_numpy(dtype=np.int64)[row].view("datetime64[ns]"),
+        "amount": rows["amount"].to_numpy(dtype=float)[row],
+        "traced": rec["traced"].to_numpy(dtype=float),
+        "rule": params.rule,
+        "chain": pd.Series(rec["chain"].to_numpy(dtype=object), dtype=str),
+    })
     return frame[AUDIT_COLUMNS]
 
 
-def _summary_frame(cases: list[str], tally: _Tally,
-                   attributed: dict[tuple[str, str], list[Any]]) -> pd.DataFrame:
-    got: defaultdict[str, float] = defaultdict(float)
-    for (c, _), v in sorted(attributed.items()):
-        got[c] += v[0]
-    rows = [(c, tally.sent[c], got[c], tally.held[c], tally.expired[c], tally.dropped[c],
-             tally.beyond[c]) for c in cases]
-    frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    return frame.astype({c: float for c in SUMMARY_COLUMNS[1:]})
+def _summary_frame(cases: list[str], out: _Out) -> pd.DataFrame:
+    tally = out.tally
+    sent, expired, dropped = out.sent.copy(), out.expired.copy(), out.dropped.copy()
+    beyond, held = out.beyond.copy(), out.held.copy()
+    for total, extra in ((sent, tally.sent), (expired, tally.expired),
+                         (dropped, tally.dropped), (beyond, tally.beyond), (held, tally.held)):
+        for c, v in extra.items():
+            total[c] += v
+    got = np.zeros(len(cases))
+    for frame in (out.first_attributed,):
+        if frame is not None and len(frame):
+            got += np.bincount(frame["case"].to_numpy(dtype=np.int64),
+                               weights=frame["amount"].to_numpy(dtype=float),
+                               minlength=len(cases))
+    for c, _, _, amt, _, _ in out.attributed:
+        got[c] += amt
+    frame = pd.DataFrame({"case_id": pd.Series(cases, dtype=object), "sent": sent,
+                          "attributed": got, "held": held, "expired": expired,
+                          "dropped": dropped, "beyond_hops": beyond})
+    return frame.astype({c: float for c in SUMMARY_COLUMNS[1:]})[SUMMARY_COLUMNS]
