@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 SIZE ?= 300
 PORT ?= 8501
 
-.PHONY: system-deps install demo test lint bench clean help neo4j-fetch neo4j-start neo4j-stop
+.PHONY: app-screenshots system-deps install demo test lint bench clean help neo4j-fetch neo4j-start neo4j-stop
 
 help:
 	@echo "make demo   - install, generate a demo portfolio, load it, serve the app on :$(PORT)"
@@ -56,6 +56,9 @@ test: install system-deps lint
 
 bench: install
 	$(PY) benchmarks/bench_load.py
+
+app-screenshots: install system-deps
+	$(PY) scripts/app_screenshots.py
 
 neo4j-fetch: install
 	$(PY) scripts/neo4j_local.py fetch

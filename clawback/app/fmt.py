@@ -23,19 +23,27 @@ def _trim(text: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def money(amount: Any, currency: str | None = "CNY", lang: str = "zh") -> str:
-    """An amount for people to read.
+def money(amount: Any, currency: str | None = "CNY", lang: str = "zh",
+          compact: bool = False) -> str:
+    """An amount for people to read; ``compact`` shortens English millions and billions (for
+    headline totals: Chinese is compact already).
 
     >>> money(1234567.8, "CNY", "zh"), money(98_000, "CNY", "zh"), money(3.2e8, "CNY", "zh")
     ('¥123.46万', '¥9.8万', '¥3.2亿')
     >>> money(1234567.8, "CNY", "en"), money(None, "CNY", "en"), money(512, "USD", "zh")
     ('CNY 1,234,568', '–', 'US$512')
+    >>> money(232_084_123, "CNY", "en", compact=True), money(5.1e9, "CNY", "en", compact=True)
+    ('CNY 232.08M', 'CNY 5.1B')
     """
     if _missing(amount):
         return "–"
     value = float(amount)
     code = (currency or "CNY").upper()
     if lang != "zh":
+        if compact and abs(value) >= 1e9:
+            return f"{code} {_trim(f'{value / 1e9:.2f}')}B"
+        if compact and abs(value) >= 1e6:
+            return f"{code} {_trim(f'{value / 1e6:.2f}')}M"
         return f"{code} {value:,.0f}"
     sign, value = ("-" if value < 0 else ""), abs(value)
     symbol = SYMBOLS.get(code, code + " ")
@@ -65,6 +73,7 @@ def number(value: Any, lang: str = "zh") -> str:
 def day(value: Any, lang: str = "zh") -> str:
     """A calendar date: ``2024年6月30日`` in Chinese, ``2024-06-30`` in English.
 
+    >>> import datetime as dt
     >>> day(dt.date(2024, 6, 30), "zh"), day("2024-06-30", "en"), day(None, "en")
     ('2024年6月30日', '2024-06-30', '–')
     """

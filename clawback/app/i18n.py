@@ -3,7 +3,7 @@ rule texts from rules.yaml, signal names from scoring.yaml; the rest is here."""
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "TEXT", "band", "t", "triage"]
+__all__ = ["LANGS", "TEXT", "band", "case_type", "t", "triage"]
 
 LANGS = {"zh": "中文", "en": "English"}
 
@@ -111,10 +111,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "in": ("in", "转入"),
     "memo": ("Memo", "摘要"),
     "channel": ("Channel", "渠道"),
+    "bundle_title": ("Evidence bundle", "证据包"),
     "bundle": ("Export evidence bundle", "导出证据包"),
-    "bundle_pending": ("Evidence bundles are not available in this installation yet.",
-                       "本安装尚不支持导出证据包。"),
-    "bundle_ready": ("Evidence bundle written to {path}", "证据包已写入 {path}"),
+    "bundle_lang": ("Language of the report", "报告语言"),
+    "bundle_help": ("Builds a court evidence bundle of this case: report.pdf, the cited "
+                    "records, the subgraph and a manifest whose Merkle root proves every "
+                    "byte. The export is recorded in the store's audit log.",
+                    "生成本案的证据包：报告 PDF、引用的原始记录、关系子图，以及用 Merkle "
+                    "根证明每个字节的清单。导出操作会记入数据库的审计日志。"),
+    "bundle_building": ("Building the evidence bundle…", "正在生成证据包…"),
+    "bundle_ready": ("Bundle of {case} ready: {n} files, Merkle root `{root}` (audit entry "
+                     "#{seq}).", "{case} 的证据包已生成：{n} 个文件，Merkle 根 `{root}`"
+                     "（审计记录第 {seq} 条）。"),
+    "bundle_download": ("Download {name}", "下载 {name}"),
+    "bundle_verify": ("Check it with `clawback verify {name}`.",
+                      "可用 `clawback verify {name}` 校验。"),
     # communities
     "community": ("Community", "社群"),
     "community_size": ("Parties in the community", "社群成员数"),
@@ -129,8 +140,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "paid_by_debtor": ("Paid by this debtor", "本债务人付款"),
     "no_community": ("The debtor has no tie to anyone: no community.",
                      "该债务人与他人无任何关联，不属于任何社群。"),
-    "computing_communities": ("Finding communities in the whole portfolio…",
-                              "正在计算全部案件的关系社群…"),
+    "computing_communities": ("Finding communities: this reads the whole portfolio (on ten "
+                              "million transfers, minutes), once per store…",
+                              "正在计算关系社群：需要读取全部案件数据（千万级转账需数分钟），"
+                              "每个数据库只计算一次…"),
+    "communities_note": ("Communities are computed from the whole party graph (kinship, "
+                         "roles, shared identifiers, money) with seeded Leiden; they are "
+                         "kept in memory while the store is unchanged.",
+                         "社群基于全部当事人关系图（亲属、任职、共用标识、资金往来），"
+                         "使用固定种子的 Leiden 算法计算；数据库不变时保存在内存中复用。"),
     # queries
     "named_queries": ("Named queries", "命名查询"),
     "query": ("Query", "查询"),
@@ -138,7 +156,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "run": ("Run", "运行"),
     "download": ("Download CSV", "下载 CSV"),
     "rows": ("{n} rows", "{n} 行"),
-    "no_registry": ("The named query library is not installed yet.", "命名查询库尚未安装。"),
+    "audited": ("Every run, refused ones too, is recorded in the store's audit log "
+                "(`clawback audit show`).", "每次运行（包括被拒绝的）都会记入数据库的审计日志"
+                "（`clawback audit show`）。"),
     "console": ("Read-only Cypher console", "只读 Cypher 控制台"),
     "console_help": ("Runs in a read-only transaction: the store refuses any write.",
                      "在只读事务中运行：数据库会拒绝任何写入。"),
@@ -151,6 +171,12 @@ TEXT: dict[str, tuple[str, str]] = {
 _BANDS = {"low": ("low", "低"), "medium": ("medium", "中"), "high": ("high", "高")}
 _TRIAGE = {"honest_unfortunate": ("honest but unfortunate", "诚实而不幸"),
            "review": ("review", "需复核"), "likely_evasion": ("likely evasion", "疑似逃债")}
+
+
+_CASE_TYPES = {"personal_bankruptcy": ("personal bankruptcy", "个人破产"),
+               "enterprise_bankruptcy": ("enterprise bankruptcy", "企业破产"),
+               "enforcement": ("enforcement", "强制执行"),
+               "civil_suit": ("civil suit", "民事诉讼")}
 
 
 def t(key: str, lang: str = "zh", **values: object) -> str:
@@ -176,4 +202,13 @@ def band(value: str, lang: str = "zh") -> str:
 def triage(value: str, lang: str = "zh") -> str:
     """A triage outcome's caption ('likely_evasion' → '疑似逃债')."""
     pair = _TRIAGE.get(str(value))
+    return str(value) if pair is None else pair[1 if lang == "zh" else 0]
+
+
+def case_type(value: object, lang: str = "zh") -> str:
+    """A case type's caption ('personal_bankruptcy' → '个人破产'; unknown ones as they are,
+    a missing one as '–')."""
+    if value is None or value == "":
+        return "–"
+    pair = _CASE_TYPES.get(str(value))
     return str(value) if pair is None else pair[1 if lang == "zh" else 0]

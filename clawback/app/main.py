@@ -21,8 +21,7 @@ st.session_state["app_lang"] = lang
 st.sidebar.caption(f"{t('store', lang)}: {store_ref().location} · v{__version__}")
 here = Path(__file__).parent / "views"
 pages = [
-    st.Page(here / "portfolio.py", title=t("portfolio", lang), url_path="portfolio",
-            default=True),
+    st.Page(here / "portfolio.py", title=t("portfolio", lang), default=True),  # served at /
     st.Page(here / "debtor.py", title=t("debtor", lang), url_path="debtor"),
     st.Page(here / "communities.py", title=t("communities", lang), url_path="communities"),
     st.Page(here / "queries.py", title=t("queries", lang), url_path="queries"),

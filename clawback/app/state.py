@@ -20,8 +20,8 @@ from clawback.app.i18n import t
 from clawback.errors import ClawbackError
 from clawback.graph.store import GraphStore
 
-__all__ = ["case_choice", "community", "debtor_tables", "facts", "lang", "open_ref",
-           "portfolio", "result", "store_ref", "using"]
+__all__ = ["case_choice", "community", "debtor_tables", "export_bundle", "facts", "lang",
+           "open_ref", "portfolio", "result", "store_ref", "using"]
 
 _LOCKS: dict[StoreRef, threading.Lock] = {}
 
@@ -33,9 +33,11 @@ def lang() -> str:
 
 
 def store_ref() -> StoreRef:
-    """The store named by ``CLAWBACK_STORE`` / ``CLAWBACK_NEO4J_URI`` (set by ``clawback app``)."""
-    return StoreRef(os.environ.get("CLAWBACK_STORE", "clawback-data"),
-                    os.environ.get("CLAWBACK_NEO4J_URI") or None)
+    """The store named by ``CLAWBACK_STORE`` / ``CLAWBACK_NEO4J_URI`` (set by ``clawback app``),
+    on Neo4j in the database ``NEO4J_DATABASE`` (the server's default when unset)."""
+    neo4j = os.environ.get("CLAWBACK_NEO4J_URI") or None
+    return StoreRef(os.environ.get("CLAWBACK_STORE", "clawback-data"), neo4j,
+                    (os.environ.get("NEO4J_DATABASE") or None) if neo4j else None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -90,19 +92,9 @@ def facts(ref: StoreRef, case_id: str) -> dict[str, Any]:
 def debtor_tables(ref: StoreRef, case_id: str) -> dict[str, pd.DataFrame]:
     """Accounts, transfers, relatives, companies, properties and traced paths of one case."""
     f = facts(ref, case_id)
-    debtor, label = str(f["debtor_id"]), f["debtor_label"] or "Person"
     scores = _result(ref)
     with using(ref) as store:
-        accounts = data.debtor_accounts(store, debtor, label)
-        transfers = data.debtor_transfers(store, accounts["account_id"].tolist())
-        relatives = (data.debtor_relatives(store, debtor) if label == "Person"
-                     else data.debtor_relatives(store, ""))
-        family = [debtor, *relatives["person_id"].astype(str)]
-        companies = data.debtor_companies(store, family)
-        properties = data.debtor_properties(store, family)
-        paths = data.fund_paths(store, scores, case_id, transfers)
-    return {"accounts": accounts, "transfers": transfers, "relatives": relatives,
-            "companies": companies, "properties": properties, "paths": paths}
+        return data.debtor_tables(store, f, scores, case_id)
 
 
 @st.cache_resource(show_spinner=False, ttl=300, max_entries=2)
@@ -110,6 +102,15 @@ def _community_tables(ref: StoreRef) -> dict[str, pd.DataFrame]:
     scores = _result(ref)
     with using(ref) as store:
         return data.community_tables(store, scores)
+
+
+def export_bundle(ref: StoreRef, case_id: str, language: str) -> data.ExportedBundle:
+    """Build the evidence bundle of one case for download and record the export in the
+    store's audit log (never cached: every export is an audited act)."""
+    scores = _result(ref)
+    with using(ref) as store:
+        return data.export_bundle(store, scores, case_id, language, ref.audit_log(),
+                                  ref.location)
 
 
 def community(ref: StoreRef, case_id: str) -> dict[str, Any]:

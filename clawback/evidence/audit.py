@@ -23,7 +23,8 @@ import getpass
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from clawback.algorithms.results import results_dir
 from clawback.errors import ClawbackError
 from clawback.evidence.manifest import canonical_json
 
-__all__ = ["GENESIS", "AuditLog", "AuditReport", "actor", "default_audit_log"]
+__all__ = ["GENESIS", "AuditLog", "AuditReport", "actor", "audited", "default_audit_log"]
 
 GENESIS = "0" * 64
 FIELDS = ("seq", "time", "actor", "action", "target", "parameters", "result_hash", "prev_hash",
@@ -180,3 +181,23 @@ class AuditLog:
                 problems.append(f"the head{where} {wanted[:16]}… is not in the log: entries "
                                 "were removed from the end or the log was replaced")
         return AuditReport(len(entries), prev if entries else GENESIS, problems)
+
+
+@contextmanager
+def audited(log: AuditLog | None, action: str, target: str,
+            parameters: Mapping[str, Any]) -> Iterator[Callable[[str], None]]:
+    """Record one run in ``log`` (nothing when None): the caller reports the result's hash
+    through the yielded function; a run that raises ClawbackError is recorded with
+    ``result_hash`` ``"refused"`` and the error among its parameters. A run that never
+    reported a hash and did not fail with ClawbackError is not recorded."""
+    outcome: dict[str, str] = {}
+    try:
+        yield lambda digest: outcome.update(result_hash=digest)
+    except ClawbackError as e:
+        outcome["error"] = str(e)
+        raise
+    finally:
+        if outcome and log is not None:
+            extra = {"error": outcome["error"]} if "error" in outcome else {}
+            log.append(action=action, target=target, parameters={**parameters, **extra},
+                       result_hash=outcome.get("result_hash", "refused"))

@@ -12,8 +12,8 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,7 +22,6 @@ import typer
 from rich.table import Table
 
 from clawback.cli_common import DEFAULT_STORE, Lang, Neo4jOpt, StoreOpt, out, user_errors
-from clawback.errors import ClawbackError
 from clawback.graph.store import QueryResult
 
 __all__ = ["ResultFormat", "format_result", "parse_param_options", "register"]
@@ -218,26 +217,15 @@ def register(app: typer.Typer) -> None:
     app.add_typer(query_app, name="query")
 
 
-@contextmanager
 def _audited(store: Path, neo4j: str | None, action: str, target: str,
-             parameters: dict[str, Any]) -> Iterator[Callable[[str], None]]:
+             parameters: dict[str, Any]) -> AbstractContextManager[Callable[[str], None]]:
     """Record a query run in the store's audit log (clawback.evidence.audit): who, when, what,
     its parameters and the hash of its result — or, for a refused or failed run, why."""
-    from clawback.evidence.audit import default_audit_log
+    from clawback.evidence.audit import audited, default_audit_log
 
-    outcome: dict[str, str] = {}
-    try:
-        yield lambda digest: outcome.update(result_hash=digest)
-    except ClawbackError as e:
-        outcome["error"] = str(e)
-        raise
-    finally:
-        if outcome and (neo4j or store.exists()):
-            log = default_audit_log(store, neo4j, os.environ.get("NEO4J_DATABASE"))
-            log.append(action=action, target=target,
-                       parameters={**parameters, **({"error": outcome["error"]}
-                                                    if "error" in outcome else {})},
-                       result_hash=outcome.get("result_hash", "refused"))
+    log = (default_audit_log(store, neo4j, os.environ.get("NEO4J_DATABASE"))
+           if neo4j or store.exists() else None)
+    return audited(log, action, target, parameters)
 
 
 def _default_text(value: Any) -> Any:

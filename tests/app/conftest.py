@@ -11,8 +11,9 @@ from clawback.algorithms.results import results_dir, scored
 from clawback.graph.embedded import LadybugStore
 from clawback.loaders.load import load_directory
 from tests.algorithms import scenarios
+from tests.app.browser import MAIN
 
-MAIN = str(Path(__file__).resolve().parents[2] / "clawback" / "app" / "main.py")
+__all__ = ["MAIN", "app_env", "scenario_store"]
 
 
 @pytest.fixture(scope="session")

@@ -155,3 +155,83 @@ def test_debtor_page_on_neo4j(neo4j_store, neo4j_server, tmp_path, monkeypatch):
     evidence = str(hits[(hits["case_id"] == "K04") & (hits["signal"] == "S04")]["evidence"].iloc[0])
     frames = [d.value for d in at.dataframe]
     assert any(evidence.split(";")[0] in set(f.get("transfer_id", [])) for f in frames)
+
+
+def _audit(store) -> list[dict]:
+    from clawback.evidence.audit import default_audit_log
+
+    return default_audit_log(store).entries()
+
+
+def test_debtor_page_exports_a_verifiable_bundle_and_audits_it(app_env, tmp_path):
+    import json
+    import zipfile
+
+    from clawback.evidence.bundle import verify_bundle
+
+    before = len(_audit(app_env))
+    at = _app("views/debtor.py", case="K04", lang="en")
+    assert "Evidence bundle" in _text(at)
+    assert not at.get("download_button")              # nothing to download before the export
+    at.radio(key="bundle_lang").set_value("zh").run()
+    at.button(key="bundle_export").click().run()
+    assert not at.exception, at.exception
+    exported = at.session_state["bundle"]
+    assert exported.case_id == "K04" and exported.lang == "zh"
+    path = tmp_path / exported.file_name
+    path.write_bytes(exported.data)
+    report = verify_bundle(path)
+    assert report.ok, report.lines()
+    assert report.merkle_root == exported.merkle_root
+    assert any(exported.merkle_root in s.value for s in at.success)
+    assert at.get("download_button")
+    with zipfile.ZipFile(path) as zf:
+        assert "report.pdf" in zf.namelist()
+        assert json.loads(zf.read("reproducibility.json"))["case_id"] == "K04"
+    entries = _audit(app_env)
+    assert len(entries) == before + 1
+    last = entries[-1]
+    assert (last["action"], last["target"], last["result_hash"]) == (
+        "bundle", "K04", exported.merkle_root)
+    assert last["parameters"]["lang"] == "zh"
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for name in src.namelist():
+            body = src.read(name)
+            dst.writestr(name, body + b" " if name == "report.pdf" else body)
+    assert not verify_bundle(tampered).ok
+
+
+def test_queries_page_audits_named_runs_console_runs_and_refusals(app_env):
+    from clawback.graph.embedded import LadybugStore
+    from clawback.queries import registry
+
+    with LadybugStore(app_env, read_only=True) as store:
+        expected = registry.result_sha256(
+            registry.run_named(store, "relatives_of_debtor", {"case_id": "K04"}))
+        console = "MATCH (c:Proceeding) RETURN c.case_id AS case_id ORDER BY case_id LIMIT 2"
+        console_hash = registry.result_sha256(registry.run_adhoc(store, console))
+    before = len(_audit(app_env))
+    at = _app("views/queries.py", lang="en")
+    at.selectbox(key="q_name").set_value("relatives_of_debtor").run()
+    at.text_input(key="q_relatives_of_debtor_case_id").set_value("K04")
+    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+    assert not at.exception, at.exception
+    assert "X04" in set(at.dataframe[-1].value.astype(str).stack())
+    at.text_area(key="console_text").set_value(console)
+    at.button(key="console_run").click().run()
+    at.text_area(key="console_text").set_value("MATCH (p:Person) DETACH DELETE p")
+    at.button(key="console_run").click().run()
+    assert not at.exception
+    assert any("read-only" in e.value for e in at.error)
+    named, read, refused = _audit(app_env)[before:]
+    assert (named["action"], named["target"], named["result_hash"]) == (
+        "query", "relatives_of_debtor", expected)
+    assert named["parameters"] == {
+        "query_sha256": registry.get("relatives_of_debtor").sha256,
+        "params": {"case_id": "K04"}}
+    assert (read["action"], read["result_hash"], read["parameters"]["text"]) == (
+        "cypher", console_hash, console)
+    assert refused["action"] == "cypher" and refused["result_hash"] == "refused"
+    assert "read-only" in refused["parameters"]["error"]
+    assert refused["parameters"]["text"] == "MATCH (p:Person) DETACH DELETE p"

@@ -75,3 +75,23 @@ def test_console_refuses_writes(scenario_store):
             data.console_query(store, "MATCH (p:Person) SET p.name = 'x' RETURN p")
         with LadybugStore(scenario_store, read_only=True) as again:
             assert again.query("MATCH (p:Person) WHERE p.name = 'x' RETURN count(*)").rows == [[0]]
+
+
+def test_lean_transfer_lookup_matches_the_plain_matches(scenario_store):
+    """debtor_transfers selects by internal offset on the embedded store; it must find exactly
+    what the plain key matches find, in both directions, for every debtor."""
+    with LadybugStore(scenario_store, read_only=True) as store:
+        debtors = [r[0] for r in store.query("MATCH (c:Proceeding) RETURN c.debtor_id").rows]
+        seen_in = 0
+        for debtor in debtors:
+            accs = data.debtor_accounts(store, debtor)["account_id"].tolist()
+            got = data.debtor_transfers(store, accs)
+            plain = {}
+            for direction, pattern in (("out", "(a:Account)-[t:TRANSFERRED_TO]->(b:Account)"),
+                                       ("in", "(b:Account)-[t:TRANSFERRED_TO]->(a:Account)")):
+                for (tid,) in store.query(f"MATCH {pattern} WHERE a.account_id IN $a "
+                                          "RETURN t.transfer_id", {"a": accs}).rows:
+                    plain.setdefault(tid, direction)
+            assert dict(zip(got["transfer_id"], got["direction"], strict=True)) == plain, debtor
+            seen_in += (got["direction"] == "in").sum()
+        assert seen_in > 0

@@ -11,10 +11,11 @@ from clawback.errors import ClawbackError
 lang = state.lang()
 ref = state.store_ref()
 st.title(t("communities", lang))
+st.caption(t("communities_note", lang))
 try:
     table = state.portfolio(ref)
     case_id = state.case_choice(table, st.query_params.get("case"), lang)
-    with st.spinner(t("computing_communities", lang)):
+    with st.spinner(t("computing_communities", lang), show_time=True):
         view = state.community(ref, case_id)
 except ClawbackError as e:
     st.error(f"{t('missing', lang)}\n\n{e}")

@@ -7,11 +7,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from clawback.app import data, fmt, i18n, state
 from clawback.app.graphview import debtor_graph, fold, render_html
-from clawback.app.i18n import t
+from clawback.app.i18n import LANGS, t
 from clawback.app.timeline import timeline_chart, timeline_events
 from clawback.errors import ClawbackError
 
@@ -30,13 +29,14 @@ except ClawbackError as e:
 
 currency = str(facts.get("currency") or "CNY")
 st.title(f"{facts['debtor_name']} · {case_id}")
-m = st.columns(6)
+m = st.columns(3) + st.columns(3)   # two rows: amounts and triage need the width
 m[0].metric(t("score", lang), f"{explained['score']:.1f}")
 m[1].metric(t("rank", lang), f"#{explained['rank']}")
 m[2].metric(t("band", lang), i18n.band(explained["band"], lang))
 m[3].metric(t("triage", lang), i18n.triage(explained["triage"], lang))
-m[4].metric(t("recoverable", lang), fmt.money(explained["recoverable_estimate"], currency, lang))
-m[5].metric(t("claim", lang), fmt.money(facts.get("claim_amount"), currency, lang))
+m[4].metric(t("recoverable", lang),
+            fmt.money(explained["recoverable_estimate"], currency, lang, compact=True))
+m[5].metric(t("claim", lang), fmt.money(facts.get("claim_amount"), currency, lang, compact=True))
 
 st.subheader(t("key_facts", lang))
 debtor = facts["debtor"]
@@ -45,7 +45,7 @@ key_facts = {
     t("debtor_id", lang): str(facts["debtor_id"]),
     t("jurisdiction", lang): str(facts.get("jurisdiction") or "–"),
     t("court", lang): str(facts.get("court") or "–"),
-    t("case_type", lang): str(facts.get("case_type") or "–"),
+    t("case_type", lang): i18n.case_type(facts.get("case_type"), lang),
     t("filing", lang): fmt.day(facts.get("filing_date"), lang),
     t("acceptance", lang): fmt.day(facts.get("acceptance_date"), lang),
     t("birth_date", lang): fmt.day(debtor.get("birth_date"), lang),
@@ -66,7 +66,7 @@ else:
     frame["end"] = frame["points"].cumsum()
     frame["start"] = frame["end"] - frame["points"]
     st.altair_chart(alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("signal:N", sort=None, title=None),
+        y=alt.Y("signal:N", sort=None, title=None, axis=alt.Axis(labelLimit=420)),
         x=alt.X("start:Q", title=t("points", lang)), x2="end:Q",
         tooltip=["signal", "points"]), width="stretch")
     for s in steps:
@@ -112,7 +112,7 @@ graph = fold(debtor_graph(facts, tables["relatives"], tables["companies"], trans
                           properties), cap=300)
 if graph.folded:
     st.caption(t("graph_folded", lang, n=graph.folded))
-components.html(render_html(graph, lang), height=660, scrolling=False)
+st.iframe(render_html(graph, lang), height=660)
 
 # -- traced paths --------------------------------------------------------------------------------
 st.subheader(t("paths", lang))
@@ -161,9 +161,23 @@ with tab_tr:
                   t("memo", lang)]
     st.dataframe(tr, hide_index=True, width="stretch")
 
-# -- evidence bundle (PLACE FOR THE LEAD: wire clawback.evidence.bundle here) --------------------
-if data.bundles_available():
-    st.button(t("bundle", lang), key="bundle", disabled=True,
-              help="clawback.evidence.bundle is installed; the export is wired by the lead")
-else:
-    st.caption(t("bundle_pending", lang))
+# -- evidence bundle ---------------------------------------------------------------------------
+st.subheader(t("bundle_title", lang))
+st.caption(t("bundle_help", lang))
+c_lang, c_go = st.columns([1, 3], vertical_alignment="bottom")
+bundle_lang = c_lang.radio(t("bundle_lang", lang), list(LANGS), index=list(LANGS).index(lang),
+                           format_func=LANGS.__getitem__, horizontal=True, key="bundle_lang")
+if c_go.button(t("bundle", lang), key="bundle_export", type="primary"):
+    try:
+        with st.spinner(t("bundle_building", lang), show_time=True):
+            st.session_state["bundle"] = state.export_bundle(ref, case_id, bundle_lang)
+    except ClawbackError as e:
+        st.error(str(e))
+exported = st.session_state.get("bundle")
+if exported is not None and exported.case_id == case_id and exported.lang == bundle_lang:
+    st.success(t("bundle_ready", lang, case=case_id, n=len(exported.files),
+                 root=exported.merkle_root, seq=exported.audit_entry.get("seq", "–")))
+    st.download_button(t("bundle_download", lang, name=exported.file_name), exported.data,
+                       file_name=exported.file_name, mime="application/zip",
+                       key="bundle_download", on_click="ignore", icon=":material/download:")
+    st.caption(t("bundle_verify", lang, name=exported.file_name))

@@ -54,8 +54,9 @@ if span is not None and isinstance(span, tuple) and len(span) == 2:
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("cases", lang), fmt.number(len(shown), lang))
-m2.metric(t("claims", lang), fmt.money(shown["claim_amount"].sum(), "CNY", lang))
-m3.metric(t("recoverable", lang), fmt.money(shown["recoverable_estimate"].sum(), "CNY", lang))
+m2.metric(t("claims", lang), fmt.money(shown["claim_amount"].sum(), "CNY", lang, compact=True))
+m3.metric(t("recoverable", lang),
+          fmt.money(shown["recoverable_estimate"].sum(), "CNY", lang, compact=True))
 m4.metric(t("likely", lang), fmt.number((shown["triage"] == "likely_evasion").sum(), lang))
 if shown.empty:
     st.info(t("none_match", lang))
@@ -63,7 +64,7 @@ if shown.empty:
 
 top = shown.iloc[0]
 st.page_link("views/debtor.py", label=t("open_top", lang, name=top["name"] or top["debtor_id"]),
-             query_params={"case": str(top["case_id"])}, icon="🔎")
+             query_params={"case": str(top["case_id"])}, icon=":material/search:")
 
 view = shown[["rank", "name", "debtor_id", "case_id", "score", "band", "triage",
               "recoverable_estimate", "claim_amount", "jurisdiction", "court",
