@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from clawback.algorithms.data import PortfolioData
-from clawback.algorithms.signals import HIT_COLUMNS
+from clawback.algorithms.signals import HIT_COLUMNS, _index_in, _isin, _pairs_in
 
 __all__ = [
     "COMMUNITY_COLUMNS",
@@ -59,6 +59,8 @@ __all__ = [
     "CommunityParams",
     "communities",
     "community_context",
+    "community_hits",
+    "debtor_outflows",
     "enabler_hits",
     "enablers",
     "partition",
@@ -318,19 +320,22 @@ def _debtors(data: PortfolioData) -> np.ndarray:
 
 
 def _outflows(data: PortfolioData, debtors: np.ndarray) -> pd.DataFrame:
-    """Debtors' payments to other parties (own accounts and cash left out), sorted by id."""
+    """Debtors' payments to other parties (own accounts and cash left out), in the store's
+    order (sums do not need more; evidence is ordered where it is joined)."""
     t = data.transfers
-    t = t[t["src_holder"].isin(debtors) & t["dst_holder"].notna()
-          & (t["dst_holder"] != t["src_holder"]) & (t["amount"] > 0)]
-    t = t[~t["dst"].astype(str).str.startswith("cash:")]
-    cols = ["transfer_id", "src_holder", "dst_holder", "amount", "date"]
-    return t[cols].sort_values("transfer_id", kind="stable", ignore_index=True)
+    keep = (_isin(t["src_holder"], debtors) & t["dst_holder"].notna().to_numpy(bool)
+            & (t["amount"] > 0).to_numpy(bool))
+    cols = ["transfer_id", "src_holder", "dst_holder", "amount", "date", "dst", "channel"]
+    t = t.loc[keep, cols]
+    cash = (t["dst"].str.startswith("cash:").fillna(False).to_numpy(bool)
+            | (t["channel"] == "cash_withdrawal").fillna(False).to_numpy(bool))
+    t = t[(t["dst_holder"] != t["src_holder"]).fillna(True).to_numpy(bool) & ~cash]
+    return t.drop(columns=["dst", "channel"]).reset_index(drop=True)
 
 
 def _tied(frame: pd.DataFrame, ties: pd.DataFrame, debtor: str, party: str) -> np.ndarray:
     """Whether each row's party is a related party of its debtor."""
-    known = pd.MultiIndex.from_frame(ties[["debtor_id", "party_id"]].astype(str))
-    return np.asarray(pd.MultiIndex.from_frame(frame[[debtor, party]].astype(str)).isin(known))
+    return _pairs_in([frame[debtor], frame[party]], [ties["debtor_id"], ties["party_id"]])
 
 
 def _families(debtors: np.ndarray, ties: pd.DataFrame) -> pd.Series:
@@ -339,7 +344,7 @@ def _families(debtors: np.ndarray, ties: pd.DataFrame) -> pd.Series:
     if len(debtors) == 0:
         return pd.Series(dtype=object)
     index = pd.Index(debtors)
-    t = ties[ties["debtor_id"].isin(debtors) & ties["party_id"].isin(debtors)]
+    t = ties[_isin(ties["debtor_id"], debtors) & _isin(ties["party_id"], debtors)]
     g = ig.Graph(n=len(debtors), edges=list(zip(index.get_indexer(t["debtor_id"]).tolist(),
                                                index.get_indexer(t["party_id"]).tolist(),
                                                strict=True)))
@@ -356,12 +361,20 @@ def _anchors(data: PortfolioData) -> pd.Series:
 
 
 def _excess(data: PortfolioData, out: pd.DataFrame, debtors: np.ndarray,
-            params: CommunityParams) -> pd.DataFrame:
+            params: CommunityParams, inflows: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per (debtor, payee): ``paid`` (ever), ``excess`` (paid in the look-back beyond the
     continued habit, less what the payee ever paid the debtor) and whether it is material."""
-    anchor = out["src_holder"].map(_anchors(data))
-    start = anchor - pd.DateOffset(months=params.lookback_months)
-    before = start - pd.DateOffset(months=params.baseline_months)
+    # per debtor first, then to the rows by an Arrow hash lookup (a map of 10M strings is slow)
+    anchors = _anchors(data)
+    starts = anchors - pd.DateOffset(months=params.lookback_months)
+    befores = starts - pd.DateOffset(months=params.baseline_months)
+    pos = _index_in([out["src_holder"]], [anchors.index.to_series()])
+
+    def at(per_debtor: pd.Series) -> pd.Series:
+        values = per_debtor.to_numpy("datetime64[ns]")[pos]
+        values[pos < 0] = np.datetime64("NaT")
+        return pd.Series(values, index=out.index)
+    anchor, start, before = at(anchors), at(starts), at(befores)
     unanchored = anchor.isna()
     window = unanchored | ((out["date"] > start) & (out["date"] <= anchor))
     baseline = ~unanchored & (out["date"] > before) & (out["date"] <= start)
@@ -369,9 +382,13 @@ def _excess(data: PortfolioData, out: pd.DataFrame, debtors: np.ndarray,
                        baseline=out["amount"].where(baseline, 0.0))
     keys = ["src_holder", "dst_holder"]
     pairs = frame.groupby(keys, sort=True)[["amount", "window", "baseline"]].sum().reset_index()
-    t = data.transfers
-    back = t[t["dst_holder"].isin(debtors) & (t["amount"] > 0)].sort_values(
-        "transfer_id", kind="stable").groupby(["dst_holder", "src_holder"])["amount"].sum()
+    if inflows is None:
+        t = data.transfers
+        inflows = t.loc[_isin(t["dst_holder"], debtors) & (t["amount"] > 0).to_numpy(bool),
+                        ["dst_holder", "src_holder", "amount"]]
+    # only what the payees paid back matters
+    inflows = inflows[_isin(inflows["src_holder"], pairs["dst_holder"].unique())]
+    back = inflows.groupby(["dst_holder", "src_holder"])["amount"].sum()
     returned = back.reindex(pd.MultiIndex.from_arrays(
         [pairs["src_holder"], pairs["dst_holder"]])).fillna(0.0).to_numpy()
     habit = (params.habit_headroom * pairs["baseline"] / params.baseline_months
@@ -385,7 +402,9 @@ def _excess(data: PortfolioData, out: pd.DataFrame, debtors: np.ndarray,
 
 
 def enablers(data: PortfolioData, ties: pd.DataFrame,
-             params: CommunityParams = DEFAULT_PARAMS) -> pd.DataFrame:
+             params: CommunityParams = DEFAULT_PARAMS, *,
+             outflows: pd.DataFrame | None = None,
+             inflows: pd.DataFrame | None = None) -> pd.DataFrame:
     """Parties that debtors with no tie to each other, or to the party, paid material money
     before their cases.
 
@@ -409,25 +428,27 @@ def enablers(data: PortfolioData, ties: pd.DataFrame,
 
     Persons are never institutions. Returns ``party_id, debtors`` (the unrelated debtors
     counted: related ones once), ``amount`` (their excess payments), ``debtor_ids`` (every
-    debtor counted, ``;``-joined and sorted), sorted by party id.
+    debtor counted, ``;``-joined and sorted), sorted by party id. ``outflows`` takes the
+    debtors' payments when already computed (:func:`debtor_outflows`), ``inflows`` the
+    payments to them (``dst_holder, src_holder, amount``, positive amounts).
     """
     debtors = _debtors(data)
-    out = _outflows(data, debtors)
+    out = _outflows(data, debtors) if outflows is None else outflows
     if out.empty:
         return pd.DataFrame(columns=ENABLER_COLUMNS)
-    pairs = _excess(data, out, debtors, params)
+    pairs = _excess(data, out, debtors, params, inflows)
 
     companies = set(data.companies["company_id"].astype(str))
     stats = pairs.groupby("dst_holder").agg(payers=("src_holder", "size"),
                                             material=("material", "sum"))
-    is_company = stats.index.isin(list(companies))
+    is_company = _isin(stats.index.to_series(), companies)
     broad = ((stats["payers"] > params.institution_share * len(debtors))
              & (stats["payers"] >= params.institution_min_debtors))
     public = stats["material"] < params.clientele_share * stats["payers"]
     institutions = set(stats.index[is_company & (broad | public).to_numpy()])
 
     counted = pairs[pairs["material"] & ~_tied(pairs, ties, "src_holder", "dst_holder")
-                    & ~pairs["dst_holder"].isin(institutions)].copy()
+                    & ~_isin(pairs["dst_holder"], institutions)].copy()
     if counted.empty:
         return pd.DataFrame(columns=ENABLER_COLUMNS)
     counted["family"] = counted["src_holder"].map(_families(debtors, ties))
@@ -440,10 +461,18 @@ def enablers(data: PortfolioData, ties: pd.DataFrame,
     return found[ENABLER_COLUMNS].reset_index(drop=True)
 
 
-def _to_enablers(data: PortfolioData, ties: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+def debtor_outflows(data: PortfolioData) -> pd.DataFrame:
+    """The debtors' payments to other parties (own accounts and cash left out):
+    ``transfer_id, src_holder, dst_holder, amount, date``, for :func:`enablers` and
+    :func:`enabler_hits` to share."""
+    return _outflows(data, _debtors(data))
+
+
+def _to_enablers(data: PortfolioData, ties: pd.DataFrame, found: pd.DataFrame,
+                 out: pd.DataFrame | None = None) -> pd.DataFrame:
     """Debtors' payments to enablers they have no tie to."""
-    out = _outflows(data, _debtors(data))
-    out = out[out["dst_holder"].isin(found["party_id"])]
+    out = _outflows(data, _debtors(data)) if out is None else out
+    out = out[_isin(out["dst_holder"], found["party_id"])]
     return out[~_tied(out, ties, "src_holder", "dst_holder")]
 
 
@@ -451,7 +480,8 @@ def _to_enablers(data: PortfolioData, ties: pd.DataFrame, found: pd.DataFrame) -
 def community_context(data: PortfolioData, ties: pd.DataFrame,
                       params: CommunityParams = DEFAULT_PARAMS, *,
                       parties: pd.DataFrame | None = None,
-                      found: pd.DataFrame | None = None) -> pd.DataFrame:
+                      found: pd.DataFrame | None = None,
+                      outflows: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per case: the debtor's ``community`` and ``community_size``, ``other_debtors`` (how many
     other debtors share the community), ``enabler_paid`` (everything the debtor ever paid to
     enablers it has no tie to) and ``enablers`` (their ids, ``;``-joined, sorted). Sorted by
@@ -459,13 +489,13 @@ def community_context(data: PortfolioData, ties: pd.DataFrame,
     already computed. A debtor that is not a party has no community (``<NA>``).
     """
     parties = communities(data, params) if parties is None else parties
-    found = enablers(data, ties, params) if found is None else found
+    found = enablers(data, ties, params, outflows=outflows) if found is None else found
     cases = data.cases[["case_id", "debtor_id"]].sort_values("case_id", ignore_index=True)
     debtors = _debtors(data)
     where = parties.set_index("party_id")
     community = cases["debtor_id"].map(where["community"])
-    in_community = parties[parties["party_id"].isin(debtors)].groupby("community").size()
-    pay = _to_enablers(data, ties, found)
+    in_community = parties[_isin(parties["party_id"], debtors)].groupby("community").size()
+    pay = _to_enablers(data, ties, found, outflows)
     paid = pay.groupby("src_holder")["amount"].sum()
     names = pay.groupby("src_holder")["dst_holder"].agg(lambda s: ";".join(sorted(set(s))))
     return pd.DataFrame({
@@ -488,7 +518,8 @@ def _materiality(amount: pd.Series, claim: pd.Series, full_share: float) -> pd.S
 
 def enabler_hits(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame,
                  params: CommunityParams = DEFAULT_PARAMS, *,
-                 found: pd.DataFrame | None = None) -> pd.DataFrame:
+                 found: pd.DataFrame | None = None,
+                 outflows: pd.DataFrame | None = None) -> pd.DataFrame:
     """S12: money paid in the look-back window to an enabler, a party that several debtors with
     no tie to each other paid.
 
@@ -497,8 +528,10 @@ def enabler_hits(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame,
     and enabler, with the transfer ids as evidence. Strength as the signals' materiality: half
     for the act, growing with the amount up to a quarter of the claim; nothing below 2 %.
     """
-    found = enablers(data, ties, params) if found is None else found
-    pay = _to_enablers(data, ties, found)
+    found = enablers(data, ties, params, outflows=outflows) if found is None else found
+    if found.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    pay = _to_enablers(data, ties, found, outflows)
     cases = data.cases[["case_id", "debtor_id", "claim_amount", "currency"]].merge(
         windows[["case_id", "anchor", "window_start"]], on="case_id", how="inner")
     m = pay.merge(cases, left_on="src_holder", right_on="debtor_id", how="inner")
@@ -533,3 +566,76 @@ def enabler_hits(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame,
         "evidence": g["evidence"].to_numpy(), "rule_ids": "transfer_with_intent",
         "related": False,
     })[HIT_COLUMNS].reset_index(drop=True)
+
+
+CONTEXT_SIGNAL = "S15"
+"""The community context: a finding without points (weight 0 in scoring.yaml) that puts a
+flagged case in its community, so that the waterfall shows it."""
+
+
+def _names(data: PortfolioData, ids: list[str], limit: int = 5) -> str:
+    names = data.names()
+    shown = [f"{names.get(i, i)} ({i})" for i in ids[:limit]]
+    more = len(ids) - len(shown)
+    return ", ".join(shown) + (f" +{more}" if more > 0 else "")
+
+
+def community_hits(data: PortfolioData, ties: pd.DataFrame, hits: pd.DataFrame,
+                   params: CommunityParams = DEFAULT_PARAMS, *,
+                   parties: pd.DataFrame | None = None,
+                   found: pd.DataFrame | None = None,
+                   outflows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """S15: where a flagged case sits among the others. ``hits`` are the other signals' rows.
+
+    One row per case that paid an enabler (S12) or whose debtor shares its community with
+    another flagged debtor (one with a hit): the community's id and size, the other flagged
+    debtors in it and the enablers it paid, in both languages. The evidence is the case's
+    payments to enablers, or its other findings' evidence when it paid none. A context, not an
+    act: the weight table gives it no points.
+    """
+    if hits.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    flagged = hits[hits["strength"] > 0]
+    parties = communities(data, params) if parties is None else parties
+    outflows = debtor_outflows(data) if outflows is None else outflows
+    found = enablers(data, ties, params, outflows=outflows) if found is None else found
+    context = community_context(data, ties, params, parties=parties, found=found,
+                                outflows=outflows)
+    context = context[context["community"].notna()]
+    cases = data.cases.set_index("case_id")["debtor_id"]
+    flagged_debtors = context[_isin(context["case_id"], flagged["case_id"])]
+    members = flagged_debtors.groupby("community")["debtor_id"].agg(
+        lambda s: sorted(set(s)))
+    enabler_cases = set(flagged.loc[flagged["signal"] == "S12", "case_id"])
+    pay = _to_enablers(data, ties, found, outflows)
+    paid_ids = pay.groupby("src_holder")["transfer_id"].agg(lambda s: ";".join(sorted(s)))
+    evidence_of = flagged.sort_values(["case_id", "signal"]).groupby("case_id")["evidence"].agg(
+        lambda s: ";".join(e for e in s if e))
+    rows = []
+    flagged_cases = set(flagged["case_id"])
+    for case_id, debtor_id, community, size, paid, enabler_list in zip(
+            context["case_id"], context["debtor_id"], context["community"],
+            context["community_size"], context["enabler_paid"], context["enablers"],
+            strict=True):
+        if case_id not in flagged_cases:
+            continue
+        others = [d for d in members.get(community, []) if d != debtor_id]
+        if case_id not in enabler_cases and not others:
+            continue
+        enabler_ids = [e for e in str(enabler_list).split(";") if e]
+        en = (f"community {int(community)} ({int(size)} parties) holds "
+              f"{len(others)} other flagged debtor(s)"
+              + (f": {_names(data, others)}" if others else ""))
+        zh = (f"所在社区{int(community)}（{int(size)}个主体）另有{len(others)}名"
+              "被标记的债务人" + (f"：{_names(data, others)}" if others else ""))
+        if enabler_ids:
+            en += f"; enablers paid: {_names(data, enabler_ids)}"
+            zh += f"；曾向疑似协助者付款：{_names(data, enabler_ids)}"
+        rows.append({
+            "case_id": case_id, "signal": CONTEXT_SIGNAL, "strength": 1.0,
+            "amount": float(paid), "explanation_en": en, "explanation_zh": zh,
+            "evidence": paid_ids.get(cases.get(case_id), "") or evidence_of.get(case_id, ""),
+            "rule_ids": "transfer_with_intent", "related": False})
+    if not rows:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    return pd.DataFrame(rows)[HIT_COLUMNS].sort_values("case_id", ignore_index=True)

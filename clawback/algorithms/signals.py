@@ -13,15 +13,19 @@ unrelated lenders do not count.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from clawback.algorithms.data import PortfolioData
 
-__all__ = ["HIT_COLUMNS", "SIGNALS", "Context", "build_context", "run_signals"]
+__all__ = ["CONTEXT_MAX_TRANSFERS", "HIT_COLUMNS", "SIGNALS", "Context", "build_context",
+           "community_context_hits", "depletion", "round_trips", "run_signals"]
 
 HIT_COLUMNS = ["case_id", "signal", "strength", "amount", "explanation_en", "explanation_zh",
                "evidence", "rule_ids", "related"]
@@ -47,13 +51,24 @@ class Context:
     inflow: pd.DataFrame     # debtors' inflows joined to their case
     params: dict = field(default_factory=dict)
     income: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))  # per case_id
+    cache: dict = field(default_factory=dict)  # results shared by signals (the fund trace)
+
+
+_TIE_COLUMNS = ["category", "path", "tie", "since", "until"]
+_FLOW_COLUMNS = ["transfer_id", "src", "dst", "amount", "currency", "date", "channel", "memo",
+                 "src_holder", "dst_holder"]
 
 
 def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame,
                   params: dict) -> Context:
     """``windows``: case_id, anchor, anchor_proxy, window_start (where the signals look back
     to) and preference_start (the longest preference window for related creditors), from
-    :mod:`clawback.algorithms.score` and the rule sets."""
+    :mod:`clawback.algorithms.score` and the rule sets.
+
+    The debtors' flows are built once, with what the signals ask of every row: ``cash``
+    (a withdrawal, or a deposit in ``inflow``), ``own`` (between the debtor's own accounts),
+    ``win`` (in the look-back window) and the counterparty's tie to the debtor (``category``,
+    ``path``, ``tie`` — its strength —, ``since``, ``until``; ``related`` where there is one)."""
     cases = data.cases.merge(windows, on="case_id", how="inner")
     cases = cases[cases["anchor"].notna()].copy()
     # a proxy anchor (the filing date) reaches past itself by the expected acceptance lag
@@ -64,13 +79,39 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
     keep = ["case_id", "debtor_id", "jurisdiction", "anchor", "anchor_proxy", "end",
             "window_start", "preference_start", "baseline_start", "claim", "claim_currency"]
     cases = cases[keep].reset_index(drop=True)
+    cases["ci"] = np.arange(len(cases))    # the case's row: flows carry it for bincounts
     t = data.transfers
     debtors = cases["debtor_id"].unique()
-    out = t[t["src_holder"].isin(debtors)].merge(cases, left_on="src_holder",
-                                                 right_on="debtor_id", how="inner")
-    inflow = t[t["dst_holder"].isin(debtors)].merge(cases, left_on="dst_holder",
-                                                    right_on="debtor_id", how="inner")
-    ctx = Context(data, cases, ties, out, inflow, params)
+    columns = [c for c in _FLOW_COLUMNS if c in t.columns]
+    tie = ties.drop_duplicates(["debtor_id", "party_id"]).rename(
+        columns={"strength": "tie"})[["debtor_id", "party_id", *_TIE_COLUMNS]]
+    # joins by Arrow's hash index (a pandas merge on a million string keys costs ten times
+    # more); a debtor with several cases needs one row per case: a merge then
+    one_case = bool(cases["debtor_id"].is_unique)
+    tie_rows = pd.concat([tie[_TIE_COLUMNS], pd.DataFrame({c: [None] for c in _TIE_COLUMNS})],
+                         ignore_index=True)   # row -1: no tie
+    flows = []
+    for mine, other in (("src_holder", "dst_holder"), ("dst_holder", "src_holder")):
+        f = t.loc[_isin(t[mine], debtors), columns].reset_index(drop=True)
+        if one_case:
+            pos = _index_in([f[mine]], [cases["debtor_id"]])
+            f = pd.concat([f, cases.iloc[pos].reset_index(drop=True)], axis=1)
+        else:
+            f = f.merge(cases, left_on=mine, right_on="debtor_id", how="inner")
+        at = _index_in([f["debtor_id"], f[other]], [tie["debtor_id"], tie["party_id"]])
+        f = pd.concat([f, tie_rows.iloc[at].reset_index(drop=True)], axis=1)
+        f["tie"] = f["tie"].astype(float)
+        f["own"] = (f[other] == f["debtor_id"]).fillna(False).to_numpy(bool)
+        end = "dst" if mine == "src_holder" else "src"
+        f["cash"] = f[end].str.startswith("cash:").fillna(False).to_numpy(bool)
+        if mine == "src_holder":
+            f["cash"] |= (f["channel"] == "cash_withdrawal").fillna(False).to_numpy(bool)
+        f["win"] = ((f["date"] >= f["window_start"]) & (f["date"] <= f["end"])).to_numpy(bool)
+        f["related"] = f["category"].notna().to_numpy(bool) & ~f["own"].to_numpy(bool)
+        # every filter copies every column: what no signal reads goes (the flags above hold it)
+        flows.append(f.drop(columns=["src", "dst", "channel", "jurisdiction", "anchor_proxy",
+                                     "since", "until"], errors="ignore"))
+    ctx = Context(data, cases, ties, flows[0], flows[1], params)
     ctx.income = _income(ctx)
     return ctx
 
@@ -85,20 +126,83 @@ def _months(end: pd.Series, start: pd.Series) -> pd.Series:
     return ((end - start).dt.days / 30.44).clip(lower=1.0)
 
 
+def _arrow(values: Any) -> pa.Array | pa.ChunkedArray:
+    if isinstance(values, (set, frozenset)):
+        values = sorted(values)
+    if not isinstance(values, pd.Series):
+        values = pd.Series(np.asarray(values, dtype=object), dtype=object)
+    return pa.array(values)
+
+
+def _isin(values: pd.Series, pool: Any) -> np.ndarray:
+    """``values.isin(pool)`` through Arrow's hash set: pandas turns an Arrow string set into a
+    Python list first, twenty times slower on a million ids."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    arr = _arrow(values)
+    value_set = _arrow(pool)
+    if len(value_set) == 0:
+        return np.zeros(len(values), dtype=bool)
+    if value_set.type != arr.type:
+        if pa.types.is_null(arr.type):
+            return np.zeros(len(values), dtype=bool)
+        value_set = value_set.cast(arr.type)
+    hit = pc.is_in(arr, value_set=value_set)
+    return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _joined(columns: list[pd.Series]) -> pa.Array | pa.ChunkedArray:
+    """Key columns as one Arrow string column, joined with a separator no id holds (null
+    where any part is)."""
+    arrays = [_arrow(c).cast(pa.large_string()) for c in columns]
+    if len(arrays) == 1:
+        return arrays[0]
+    return pc.binary_join_element_wise(*arrays, pa.scalar("\x1f", pa.large_string()))
+
+
+def _index_in(keys: list[pd.Series], table: list[pd.Series]) -> np.ndarray:
+    """The row of ``table`` (parallel key columns, unique rows) holding each row of ``keys``,
+    -1 where none does; several columns are joined with a separator no id holds."""
+    if len(keys[0]) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(table[0]) == 0:
+        return np.full(len(keys[0]), -1, dtype=np.int64)
+    found = pc.index_in(_joined(keys), value_set=_joined(table)).fill_null(-1)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _pairs_in(keys: list[pd.Series], pool: list[pd.Series]) -> np.ndarray:
+    """Whether each row of the key columns ``keys`` is a row of ``pool`` (Arrow hash set)."""
+    if len(keys[0]) == 0:
+        return np.zeros(0, dtype=bool)
+    if len(pool[0]) == 0:
+        return np.zeros(len(keys[0]), dtype=bool)
+    hit = pc.is_in(_joined(keys), value_set=_joined(pool))
+    return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _memo_has(memo: pd.Series, words: tuple[str, ...]) -> pd.Series:
-    text = memo.fillna("").astype(str).str.lower()
-    hit = pd.Series(False, index=memo.index)
-    for w in words:
-        hit |= text.str.contains(w, regex=False)
-    return hit
+    """Whether each memo holds one of ``words`` (case-insensitive), in one pass."""
+    if len(memo) == 0:
+        return pd.Series(False, index=memo.index, dtype=bool)
+    pattern = "|".join(re.escape(w) for w in words)
+    hit = pc.match_substring_regex(_arrow(memo.astype(object).where(memo.notna(), "")),
+                                   pattern, ignore_case=True)
+    return pd.Series(np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool),
+                     index=memo.index)
 
 
 def _income(ctx: Context) -> pd.Series:
     """Median monthly inflow per case in the year before the window: the debtor's own scale."""
     i = ctx.inflow
-    base = i[(i["date"] >= i["baseline_start"]) & (i["date"] < i["window_start"])]
-    monthly = base.groupby(["case_id", base["date"].dt.to_period("M")])["amount"].sum()
-    return monthly.groupby(level=0).median().reindex(ctx.cases["case_id"]).fillna(0.0)
+    base = ((i["date"] >= i["baseline_start"]) & (i["date"] < i["window_start"])).to_numpy(bool)
+    month = i["date"].to_numpy("datetime64[M]")[base].astype(np.int64)
+    monthly = pd.Series(i["amount"].to_numpy(float)[base]).groupby(
+        [i["ci"].to_numpy()[base], month]).sum()
+    median = monthly.groupby(level=0).median()
+    out = np.zeros(len(ctx.cases))
+    out[median.index.to_numpy(dtype=np.int64)] = median.to_numpy(float)
+    return pd.Series(out, index=ctx.cases["case_id"])
 
 
 def _fmt_money(amount: float, currency: str) -> str:
@@ -131,10 +235,10 @@ def _hits(frame: pd.DataFrame, signal: str, en: pd.Series, zh: pd.Series,
 
 
 def _related_out(ctx: Context) -> pd.DataFrame:
-    """Debtors' outflows to related parties (not to their own accounts), with the tie."""
-    o = ctx.out[ctx.out["dst_holder"] != ctx.out["debtor_id"]]
-    return o.merge(ctx.ties, left_on=["debtor_id", "dst_holder"],
-                   right_on=["debtor_id", "party_id"], how="inner")
+    """Debtors' outflows to related parties (not to their own accounts), with the tie
+    (``party_id``, ``category``, ``path``, ``strength``)."""
+    o = ctx.out[ctx.out["related"].to_numpy(bool)]
+    return o.assign(party_id=o["dst_holder"], strength=o["tie"])
 
 
 # -- signals -----------------------------------------------------------------------------------
@@ -147,6 +251,7 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     within 30 % of the debtor's own income). The excess counts, weighted by the tie's strength.
     """
     r = _related_out(ctx)
+    ctx.cache["beyond_support"] = pd.DataFrame(columns=["case_id", "amount", "evidence"])
     if r.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     window = r[_in(r, "window_start")].copy()
@@ -155,13 +260,12 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     before = r[(r["date"] >= r["baseline_start"]) & (r["date"] < r["window_start"])]
     keys = ["case_id", "dst_holder"]
     pre = before.groupby(keys)["amount"].sum() / 12.0
-    agg = window.sort_values("transfer_id").groupby(keys, sort=True).agg(
-        total=("amount", "sum"), n=("amount", "size"), evidence=("transfer_id", ";".join),
-        support_share=("support", "mean"),
-        category=("category", "first"), path=("path", "first"), strength=("strength", "first"),
-        window_start=("window_start", "first"), anchor=("anchor", "first"),
-        claim=("claim", "first"), currency=("claim_currency", "first"))
-    agg = agg.reset_index()
+    agg = window.groupby(keys, sort=True).agg(
+        total=("amount", "sum"), n=("amount", "size"), support_share=("support", "mean"))
+    # the tie is one per (debtor, party) and the window one per case: any row tells them
+    same = window.drop_duplicates(keys).set_index(keys)[
+        ["category", "path", "strength", "window_start", "anchor", "claim", "claim_currency"]]
+    agg = agg.join(same).rename(columns={"claim_currency": "currency"}).reset_index()
     months = _months(agg["anchor"], agg["window_start"])
     pre_rate = np.nan_to_num(pre.reindex(pd.MultiIndex.from_frame(agg[keys])).to_numpy(float))
     income = agg["case_id"].map(ctx.income).fillna(0.0)
@@ -172,12 +276,20 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     support = np.where(agg["support_share"] >= 0.5, 0.3 * income * months, 0.0)
     customary = income * months / 12.0
     # money the party had lent the debtor before the window comes back as repayment (S09)
-    lent = ctx.inflow[ctx.inflow["date"] < ctx.inflow["window_start"]].groupby(
+    inflow = ctx.inflow
+    lent = inflow[inflow["related"].to_numpy(bool)
+                  & (inflow["date"] < inflow["window_start"]).to_numpy(bool)].groupby(
         ["case_id", "src_holder"])["amount"].sum()
     owed = np.nan_to_num(lent.reindex(pd.MultiIndex.from_frame(agg[keys])).to_numpy(float))
     agg["amount"] = (agg["total"] - np.maximum(continued, support) - customary
                      - owed).clip(lower=0.0)
     agg = agg[agg["amount"] > 0]
+    # the evidence of what is left: the window's transfers of those pairs, in id order
+    rows = window[[*keys, "transfer_id"]].merge(agg[keys], on=keys)
+    evidence = rows.sort_values("transfer_id").groupby(keys, sort=True)["transfer_id"].agg(
+        ";".join)
+    agg = agg.assign(evidence=evidence.reindex(pd.MultiIndex.from_frame(agg[keys])).to_numpy())
+    ctx.cache["beyond_support"] = agg[["case_id", "amount", "evidence"]]
     if agg.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     names = ctx.data.names()
@@ -293,7 +405,9 @@ def nominee_purchases(ctx: Context) -> pd.DataFrame:
     direct = t.merge(o, left_on=["case_id", "from_party"], right_on=["case_id", "payee"])
     direct = direct.assign(transfer_id=direct["paid_id"])
     # via the new owner: debtor -> relative, then relative -> seller within 60 days
-    t2 = ctx.data.transfers[["transfer_id", "src_holder", "dst_holder", "amount", "date"]].rename(
+    tr = ctx.data.transfers
+    t2 = tr.loc[_isin(tr["src_holder"], t["to_party"].unique()),
+                ["transfer_id", "src_holder", "dst_holder", "amount", "date"]].rename(
         columns={"transfer_id": "on_id", "src_holder": "on_src", "dst_holder": "on_dst",
                  "amount": "amount_on", "date": "date_on"})
     hop = t.merge(o, left_on=["case_id", "to_party"], right_on=["case_id", "payee"])
@@ -305,7 +419,7 @@ def nominee_purchases(ctx: Context) -> pd.DataFrame:
     # first acquisitions: the debtor's payments to one company add up to the price
     new = t[t["from_party"].isna() & (t["price"] > 0)]
     companies = set(ctx.data.companies["company_id"])
-    to_co = o[o["payee"].isin(companies)]
+    to_co = o[_isin(o["payee"], companies)]
     cand = new.merge(to_co, on="case_id")
     cand = cand[(cand["date_paid"] <= cand["date"])
                 & (cand["date_paid"] >= cand["date"] - pd.Timedelta(days=90))]
@@ -402,6 +516,8 @@ def relative_shells(ctx: Context) -> pd.DataFrame:
 
 
 def _cash(frame: pd.DataFrame) -> pd.Series:
+    if "cash" in frame.columns:
+        return frame["cash"].astype(bool)
     return frame["dst"].str.startswith("cash:") | (frame["channel"] == "cash_withdrawal")
 
 
@@ -473,6 +589,7 @@ def layering(ctx: Context) -> pd.DataFrame:
         return pd.DataFrame(columns=HIT_COLUMNS)
     rule = str(ctx.params.get("trace_rule", "fifo"))
     result = trace(ctx.data.transfers, sources, sinks, TraceParams(rule=rule))
+    ctx.cache["trace"] = result
     audit = result.audit[result.audit["hop"] >= 2]
     pieces = audit.merge(sinks, left_on=["case_id", "dst"], right_on=["case_id", "account_id"])
     if pieces.empty:
@@ -529,11 +646,10 @@ def related_preferences(ctx: Context) -> pd.DataFrame:
 def related_share(ctx: Context) -> pd.DataFrame:
     """S10: the share of the debtor's outflows in the window (own accounts excluded) that went
     to related parties or cash; counted above one half."""
-    o = ctx.out[_in(ctx.out, "window_start") & (ctx.out["dst_holder"] != ctx.out["debtor_id"])
-                | (_in(ctx.out, "window_start") & _cash(ctx.out))]
-    tie = o.merge(ctx.ties[["debtor_id", "party_id"]], left_on=["debtor_id", "dst_holder"],
-                  right_on=["debtor_id", "party_id"], how="left")["party_id"].notna().to_numpy()
-    o = o.assign(rel=np.where(tie | _cash(o).to_numpy(), o["amount"], 0.0))
+    out = ctx.out
+    o = out[out["win"].to_numpy(bool) & (~out["own"].to_numpy(bool) | out["cash"].to_numpy(bool))]
+    o = o.assign(rel=np.where(o["related"].to_numpy(bool) | o["cash"].to_numpy(bool),
+                              o["amount"], 0.0))
     g = o.groupby("case_id").agg(total=("amount", "sum"), rel=("rel", "sum"),
                                  claim=("claim", "first"),
                                  currency=("claim_currency", "first")).reset_index()
@@ -556,30 +672,31 @@ def gifts(ctx: Context) -> pd.DataFrame:
     (over three months of the debtor's income) went to a private person the debtor had never
     paid before and who never paid anything back (EBL 31(1), CC 538: a gratuitous transfer is
     revocable whoever receives it). Related parties are S01's; this finds the rest."""
-    o = ctx.out[_in(ctx.out, "window_start") & (ctx.out["dst_holder"] != ctx.out["debtor_id"])]
-    o = o[o["dst_holder"].notna() & ~_cash(o)]
-    o = o.merge(ctx.ties[["debtor_id", "party_id"]], left_on=["debtor_id", "dst_holder"],
-                right_on=["debtor_id", "party_id"], how="left")
-    o = o[o["party_id"].isna()]
-    persons = set(ctx.data.persons["person_id"])
+    out = ctx.out
+    o = out[out["win"].to_numpy(bool) & ~out["own"].to_numpy(bool) & ~out["cash"].to_numpy(bool)
+            & out["dst_holder"].notna().to_numpy(bool) & out["category"].isna().to_numpy(bool)]
     income = o["case_id"].map(ctx.income).fillna(0.0)
     said = _memo_has(o["memo"], GIFT_WORDS)
-    earlier = ctx.out[["case_id", "dst_holder", "date"]].rename(columns={"date": "d0"})
-    first = earlier.groupby(["case_id", "dst_holder"])["d0"].min()
+    # only what can be a gift is looked at further: said so, or a large payment to a person
+    large = (o["amount"] > 3.0 * income) & _isin(o["dst_holder"], ctx.data.persons["person_id"])
+    o, said = o[said | large], said[said | large]
+    payees = o["dst_holder"].unique()
+    earlier = out.loc[_isin(out["dst_holder"], payees), ["case_id", "dst_holder", "date"]]
+    first = earlier.groupby(["case_id", "dst_holder"])["date"].min()
     first_paid = first.reindex(pd.MultiIndex.from_frame(o[["case_id", "dst_holder"]])).to_numpy()
-    back = ctx.inflow.groupby(["case_id", "src_holder"]).size()
-    paid_back = pd.MultiIndex.from_frame(o[["case_id", "dst_holder"]]).isin(back.index)
-    new_person = (o["dst_holder"].isin(persons) & (pd.Series(first_paid, index=o.index)
-                                                   >= o["window_start"]) & ~paid_back)
+    back = ctx.inflow.loc[_isin(ctx.inflow["src_holder"], payees), ["case_id", "src_holder"]]
+    paid_back = pd.MultiIndex.from_frame(o[["case_id", "dst_holder"]]).isin(
+        pd.MultiIndex.from_frame(back))
+    new_person = ((pd.Series(first_paid, index=o.index) >= o["window_start"]) & ~paid_back
+                  & (o["amount"] > 3.0 * o["case_id"].map(ctx.income).fillna(0.0)))
     # a payment to someone who gave up a title within 90 days is a purchase (S03 looks at
     # whose name the title went to), not a gift
     sold = ctx.data.titles.dropna(subset=["from_party"])[["from_party", "date"]].rename(
         columns={"from_party": "dst_holder", "date": "sold_on"})
     near = o[["transfer_id", "dst_holder", "date"]].merge(sold, on="dst_holder")
     near = near[(near["sold_on"] - near["date"]).abs() <= pd.Timedelta(days=90)]
-    purchase = o["transfer_id"].isin(near["transfer_id"])
-    unexplained = new_person & (o["amount"] > 3.0 * income) & ~purchase & ~_memo_has(
-        o["memo"], SUPPORT_WORDS + REPAYMENT_WORDS)
+    purchase = _isin(o["transfer_id"], near["transfer_id"])
+    unexplained = new_person & ~purchase & ~_memo_has(o["memo"], SUPPORT_WORDS + REPAYMENT_WORDS)
     o = o[said | unexplained].assign(said=said[said | unexplained])
     if o.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
@@ -600,27 +717,453 @@ def gifts(ctx: Context) -> pd.DataFrame:
 def enablers_paid(ctx: Context) -> pd.DataFrame:
     """S12: money paid in the window to an enabler — a person several debtors with no tie to
     each other paid (:mod:`clawback.algorithms.communities`)."""
-    from clawback.algorithms.communities import CommunityParams, enabler_hits, enablers
+    from clawback.algorithms.communities import (
+        CommunityParams,
+        debtor_outflows,
+        enabler_hits,
+        enablers,
+    )
 
     params = CommunityParams(seed=int(ctx.params.get("seed", 7)))
     windows = ctx.cases[["case_id", "anchor", "window_start"]]
-    found = enablers(ctx.data, ctx.ties, params)
+    inflows = None
+    if len(ctx.cases) == len(ctx.data.cases):
+        # every case has an anchor: the context's flows are every debtor's (once per case)
+        o, i = ctx.out, ctx.inflow
+        o = o.loc[~o["own"].to_numpy(bool) & ~o["cash"].to_numpy(bool)
+                  & o["dst_holder"].notna().to_numpy(bool) & (o["amount"] > 0).to_numpy(bool),
+                  ["transfer_id", "src_holder", "dst_holder", "amount", "date"]]
+        i = i.loc[(i["amount"] > 0).to_numpy(bool),
+                  ["transfer_id", "dst_holder", "src_holder", "amount"]]
+        if ctx.cases["debtor_id"].duplicated().any():
+            o, i = o.drop_duplicates("transfer_id"), i.drop_duplicates("transfer_id")
+        outflows = o.reset_index(drop=True)
+        inflows = i.drop(columns="transfer_id")
+    else:
+        outflows = debtor_outflows(ctx.data)
+    ctx.cache["debtor_outflows"] = outflows
+    found = enablers(ctx.data, ctx.ties, params, outflows=outflows, inflows=inflows)
     # Persons only: a company paid by several debtors is far more often a seller (a car dealer,
     # a developer) than a nominee; companies that pass money on are layering (S08).
-    found = found[found["party_id"].isin(ctx.data.persons["person_id"])]
-    return enabler_hits(ctx.data, ctx.ties, windows, params, found=found)
+    found = found[_isin(found["party_id"], ctx.data.persons["person_id"])]
+    ctx.cache["enablers"] = found
+    return enabler_hits(ctx.data, ctx.ties, windows, params, found=found, outflows=outflows)
+
+
+# -- round trips -------------------------------------------------------------------------------
+RETURN_DAYS = 90
+"""A return is the debtor's own money when the debtor sent at least as much to that party, net,
+in this many days before it."""
+RESEND_DAYS = 30
+"""Money that came back and left again to related parties or cash within this many days."""
+PARKED_DAYS = 365
+"""Money sent before the anchor that comes back within this many days after it was parked."""
+
+
+def _counterparties(ctx: Context) -> pd.DataFrame:
+    """The debtors' money flows with other parties that can carry a round trip: related parties
+    of any kind and private persons (a company refunding a purchase is ordinary commerce), own
+    accounts and cash left out. ``case_id, party, date, transfer_id, amount, signed, memo``:
+    ``signed`` is + for money the debtor sent, - for money it received."""
+    persons = ctx.data.persons["person_id"]
+    parts = []
+    sides = ((ctx.out, "dst_holder", 1.0), (ctx.inflow, "src_holder", -1.0))
+    keeps = []
+    for frame, party, _ in sides:
+        keep = (~frame["own"].to_numpy(bool) & ~frame["cash"].to_numpy(bool)
+                & frame[party].notna().to_numpy(bool))
+        keep &= frame["related"].to_numpy(bool) | _isin(frame[party], persons)
+        keeps.append(keep)
+    # only pairs that moved money both ways can carry a round trip
+    keys = [[frame.loc[keep, "case_id"], frame.loc[keep, party]]
+            for (frame, party, _), keep in zip(sides, keeps, strict=True)]
+    for k in range(len(sides)):
+        keeps[k][keeps[k]] = _pairs_in(keys[k], keys[1 - k])
+    for (frame, party, sign), keep in zip(sides, keeps, strict=True):
+        f = frame.loc[keep, ["case_id", party, "date", "transfer_id", "amount", "memo",
+                             "related"]].rename(columns={party: "party"})
+        parts.append(f.assign(date=f["date"].astype("datetime64[ns]"),
+                              signed=sign * f["amount"].to_numpy(float)))
+    flows = pd.concat(parts, ignore_index=True)
+    # same day: what the debtor sent comes before what came back (it may be what came back)
+    flows["back"] = flows["signed"] < 0
+    return flows.sort_values(["case_id", "party", "date", "back", "transfer_id"],
+                             kind="stable", ignore_index=True)
+
+
+def _returns(ctx: Context, flows: pd.DataFrame) -> pd.DataFrame:
+    """Money that came back to the debtor directly from a party it had sent at least as much
+    to, net, in the :data:`RETURN_DAYS` before: ``case_id, party, date, transfer_id, own``
+    (the returned amount that was the debtor's own money) and ``legs`` (the transfers out)."""
+    if flows.empty:
+        return pd.DataFrame(columns=["case_id", "party", "date", "transfer_id", "own", "legs"])
+    flows = flows.assign(cum=flows.groupby(["case_id", "party"], sort=False)["signed"].cumsum())
+    back = flows[flows["back"]].copy()
+    back["before"] = back["cum"] - back["signed"]           # net sent up to this return
+    back["lb"] = back["date"] - pd.Timedelta(days=RETURN_DAYS)
+    right = flows[["case_id", "party", "date", "cum"]].rename(columns={"date": "lb",
+                                                                       "cum": "cum_lb"})
+    back = pd.merge_asof(back.sort_values("lb", kind="stable"), right.sort_values("lb"),
+                         on="lb", by=["case_id", "party"], allow_exact_matches=False)
+    back["own"] = np.minimum(back["amount"], (back["before"] - back["cum_lb"].fillna(0.0))
+                             .clip(lower=0.0))
+    back = back[back["own"] > 0]
+    if back.empty:
+        return pd.DataFrame(columns=["case_id", "party", "date", "transfer_id", "own", "legs"])
+    sent = flows[~flows["back"]][["case_id", "party", "date", "transfer_id"]].rename(
+        columns={"date": "d1", "transfer_id": "t1"})
+    legs = back[["case_id", "party", "date", "transfer_id", "lb"]].merge(
+        sent, on=["case_id", "party"])
+    legs = legs[(legs["d1"] >= legs["lb"]) & (legs["d1"] <= legs["date"])]
+    chains = legs.sort_values("t1").groupby("transfer_id", sort=False)["t1"].agg(";".join)
+    back["legs"] = back["transfer_id"].map(chains).fillna("")
+    return back[["case_id", "party", "date", "transfer_id", "own", "legs", "memo"]]
+
+
+def _traced_returns(ctx: Context) -> pd.DataFrame:
+    """Money the fund trace (S08) followed from the debtor's accounts through unrelated
+    intermediaries back into them (kind ``returned``, two hops or more)."""
+    result = ctx.cache.get("trace")
+    cols = ["case_id", "party", "date", "transfer_id", "own", "legs", "memo"]
+    if result is None or result.audit.empty:
+        return pd.DataFrame(columns=cols)
+    audit = result.audit[result.audit["hop"] >= 2]
+    own = ctx.data.accounts[["account_id", "holder_id"]].merge(
+        ctx.cases[["case_id", "debtor_id"]], left_on="holder_id", right_on="debtor_id")
+    audit = audit.merge(own[["case_id", "account_id"]], left_on=["case_id", "dst"],
+                        right_on=["case_id", "account_id"])
+    if audit.empty:
+        return pd.DataFrame(columns=cols)
+    holder = ctx.data.accounts.set_index("account_id")["holder_id"]
+    audit = audit.assign(party=audit["src"].map(holder))
+    # a company handing money back is a refund or a sale gone off unless it is related
+    tied = pd.MultiIndex.from_frame(ctx.ties[["debtor_id", "party_id"]])
+    debtor = audit["case_id"].map(ctx.cases.set_index("case_id")["debtor_id"])
+    audit = audit[_isin(audit["party"], ctx.data.persons["person_id"])
+                  | pd.MultiIndex.from_arrays([debtor, audit["party"]]).isin(tied)]
+    if audit.empty:
+        return pd.DataFrame(columns=cols)
+    t = ctx.data.transfers
+    dates = t.loc[_isin(t["transfer_id"], audit["transfer_id"]), ["transfer_id", "date"]]
+    day = audit["transfer_id"].map(dates.set_index("transfer_id")["date"])
+    return pd.DataFrame({
+        "case_id": audit["case_id"].to_numpy(), "party": audit["party"].to_numpy(),
+        "date": day.to_numpy("datetime64[ns]"),
+        "transfer_id": audit["transfer_id"].to_numpy(), "own": audit["traced"].to_numpy(float),
+        "legs": audit["chain"].str.rsplit(CHAIN, n=1).str[0].to_numpy(), "memo": ""})
+
+
+def _round_en(r: dict) -> str:
+    if r["shape"] == "parked":
+        return (f"{r['money']} sent to {r['party_name']}{_tie_text(r)} in the look-back window "
+                f"came back to the debtor after the anchor ({_day(r['date'])}): kept out of "
+                "the estate over the acceptance date")
+    tail = ("it was paid back to the same party as if repaying a loan"
+            if r["shape"] == "sham_loan" else "as much left again to related parties or cash")
+    if CHAIN in str(r["evidence"]):
+        return (f"{r['money']} of the debtor's own money went out through intermediaries and "
+                f"came back from {r['party_name']}{_tie_text(r)} on {_day(r['date'])}; within "
+                f"{RESEND_DAYS} days {tail}")
+    return (f"{r['money']} of the debtor's own money went to {r['party_name']}{_tie_text(r)} "
+            f"and came back on {_day(r['date'])}; within {RESEND_DAYS} days {tail}")
+
+
+def _round_zh(r: dict) -> str:
+    if r["shape"] == "parked":
+        return (f"回溯期内转给{r['party_name']}的{r['money']}于受理日之后（{_day(r['date'])}）"
+                "回流债务人：受理时隐匿于破产财产之外")
+    tail = "随后又以“还款”名义付回该方" if r["shape"] == "sham_loan" else "随后又转给关联方或取现"
+    if CHAIN in str(r["evidence"]):
+        return (f"债务人自有资金{r['money']}经中间账户转出后于{_day(r['date'])}由"
+                f"{r['party_name']}回流，{RESEND_DAYS}日内{tail}")
+    return (f"债务人自有资金{r['money']}转给{r['party_name']}后于{_day(r['date'])}回流，"
+            f"{RESEND_DAYS}日内{tail}")
+
+
+def round_trips(ctx: Context) -> pd.DataFrame:
+    """S13: the debtor's own money went out and came back, then left again, or stayed away over
+    the anchor.
+
+    Two shapes. *Re-sent*: money came back from a party (directly from a relative or a private
+    person, or through unrelated intermediaries as the fund trace found) that the debtor had
+    sent at least as much to in the 90 days before, and within 30 days as much left again to
+    related parties or cash in the look-back window: the return dresses the debtor's own money
+    up as a loan or turnover; paid back to the same party it is a fabricated debt. *Parked*:
+    money sent to a related party in the window beyond the debtor's habit comes back within a
+    year after the anchor: it was kept out of the estate over the acceptance date. A loan from
+    a parent repaid to the parent, a salary advance repaid, a shop's refund: the money started
+    with the other party, or with a company, and none of these fires.
+    """
+    flows = _counterparties(ctx)
+    returns = pd.concat([_returns(ctx, flows), _traced_returns(ctx)], ignore_index=True)
+    found = [_resent(ctx, returns), _parked(ctx, flows)]
+    found = [f for f in found if len(f)]
+    if not found:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    g = pd.concat(found, ignore_index=True)
+    g = g.merge(ctx.ties[["debtor_id", "party_id", "category", "path", "strength"]].rename(
+        columns={"party_id": "party", "strength": "tie"}), on=["debtor_id", "party"], how="left")
+    g = g.merge(ctx.cases[["case_id", "claim", "claim_currency"]], on="case_id").rename(
+        columns={"claim_currency": "currency"})
+    related = g["category"].notna()
+    g["strength"] = _materiality(g["amount"], g["claim"], 0.2) * g["tie"].fillna(0.6)
+    act = pd.Series(np.where(g["shape"] == "parked", "concealment",
+                             np.where(g["shape"] == "sham_loan", "fabricated_debt",
+                                      "transfer_with_intent")), index=g.index)
+    g = g.sort_values(["case_id", "party", "date"], kind="stable")
+    return _emit(g, ctx, "S13", act, _round_en, _round_zh, related=related)
+
+
+def _resent(ctx: Context, returns: pd.DataFrame) -> pd.DataFrame:
+    """Returns of the debtor's own money followed within :data:`RESEND_DAYS` by as much going
+    out to related parties or cash in the window."""
+    # family money going back and forth within a month's income is ordinary life
+    claim = returns["case_id"].map(ctx.cases.set_index("case_id")["claim"])
+    income = returns["case_id"].map(ctx.income).fillna(0.0)
+    returns = returns[(returns["own"] >= 0.02 * claim.fillna(0.0).clip(lower=1.0))
+                      & (returns["own"] > income)]
+    if returns.empty:
+        return pd.DataFrame()
+    o = ctx.out[ctx.out["win"].to_numpy(bool) & _isin(ctx.out["case_id"], returns["case_id"])]
+    away = o[(o["related"].to_numpy(bool) | o["cash"].to_numpy(bool))
+             & ~_memo_has(o["memo"], SUPPORT_WORDS).to_numpy(bool)]
+    away = away[["case_id", "debtor_id", "transfer_id", "dst_holder", "date", "amount", "memo"]]
+    m = returns.rename(columns={"transfer_id": "back_id", "date": "back_date",
+                                "memo": "back_memo"}).merge(
+        away.rename(columns={"transfer_id": "t3", "date": "d3", "amount": "a3",
+                             "memo": "memo3"}), on="case_id")
+    m = m[(m["d3"] >= m["back_date"]) & (m["d3"] <= m["back_date"]
+                                         + pd.Timedelta(days=RESEND_DAYS))]
+    if m.empty:
+        return pd.DataFrame()
+    m["same"] = m["dst_holder"] == m["party"]
+    m = m[m["same"] | ~_memo_has(m["memo3"], REPAYMENT_WORDS)]
+    m["loan"] = m["same"] & (_memo_has(m["memo3"], REPAYMENT_WORDS)
+                             | _memo_has(m["back_memo"].fillna(""), REPAYMENT_WORDS))
+    g = m.sort_values("t3").groupby(["case_id", "back_id"], sort=True).agg(
+        debtor_id=("debtor_id", "first"), party=("party", "first"),
+        date=("back_date", "first"), own=("own", "first"), legs=("legs", "first"),
+        out=("a3", "sum"), onward=("t3", ";".join), loan=("loan", "max")).reset_index()
+    g["amount"] = np.minimum(g["own"], g["out"])
+    g["evidence"] = [";".join(x for x in (legs, back, on) if x)
+                     for legs, back, on in zip(g["legs"], g["back_id"], g["onward"],
+                                               strict=True)]
+    g["shape"] = np.where(g["loan"], "sham_loan", "resent")
+    return g[["case_id", "debtor_id", "party", "date", "amount", "evidence", "shape"]]
+
+
+def _parked(ctx: Context, flows: pd.DataFrame) -> pd.DataFrame:
+    """Money sent to a related party in the window beyond the debtor's habit that the party
+    sends back, beyond its own habit, within :data:`PARKED_DAYS` after the anchor."""
+    f = flows[flows["related"].to_numpy(bool)].merge(
+        ctx.cases[["case_id", "debtor_id", "window_start", "baseline_start", "end"]],
+        on="case_id")
+    after = f["back"] & (f["date"] > f["end"]) & (
+        f["date"] <= f["end"] + pd.Timedelta(days=PARKED_DAYS))
+    if not after.any():
+        return pd.DataFrame()
+    window = (f["date"] >= f["window_start"]) & (f["date"] <= f["end"])
+    base = (f["date"] >= f["baseline_start"]) & (f["date"] < f["window_start"])
+    f = f.assign(sent=f["amount"].where(window & ~f["back"], 0.0),
+                 got=f["amount"].where(window & f["back"], 0.0),
+                 habit=f["amount"].where(base & ~f["back"], 0.0),
+                 after=f["amount"].where(after, 0.0))
+    keys = ["case_id", "debtor_id", "party"]
+    g = f.groupby(keys, sort=True).agg(
+        sent=("sent", "sum"), got=("got", "sum"), habit=("habit", "sum"),
+        after=("after", "sum"), start=("window_start", "first"), end=("end", "first"))
+    g = g[g["after"] > 0].reset_index()
+    months = _months(g["end"], g["start"])
+    # beyond the habit before the window, net of what the party paid the debtor in the window;
+    # what comes back beyond what the party paid the debtor in the window, at its monthly rate
+    parked = (g["sent"] - 1.5 * g["habit"] / 12.0 * months - g["got"]).clip(lower=0.0)
+    back = (g["after"] - g["got"] / months * 12.0).clip(lower=0.0)
+    g["amount"] = np.minimum(parked, back)
+    g = g[g["amount"] > 0]
+    if g.empty:
+        return pd.DataFrame()
+    ev = f[((f["sent"] > 0) | (f["after"] > 0))].merge(g[keys], on=keys)
+    ids = ev.sort_values("transfer_id").groupby(keys, sort=True)["transfer_id"].agg(";".join)
+    last = ev[ev["after"] > 0].groupby(keys, sort=True)["date"].min()
+    g = g.set_index(keys)
+    g["evidence"] = ids
+    g["date"] = last
+    g["shape"] = "parked"
+    return g.reset_index()[["case_id", "debtor_id", "party", "date", "amount", "evidence",
+                            "shape"]]
+
+
+# -- depletion ---------------------------------------------------------------------------------
+def _holdings(ctx: Context, at: str) -> pd.Series:
+    """Per case: the market value (× share) of the properties the debtor held on the date in
+    ``ctx.cases[at]`` (the last title event before it was an acquisition)."""
+    t = ctx.data.titles
+    events = pd.concat([
+        t[["property_id", "to_party", "date", "share"]].rename(columns={"to_party": "party"})
+        .assign(held=True),
+        t.dropna(subset=["from_party"])[["property_id", "from_party", "date", "share"]]
+        .rename(columns={"from_party": "party"}).assign(held=False)], ignore_index=True)
+    e = events.merge(ctx.cases[["case_id", "debtor_id", at]], left_on="party",
+                     right_on="debtor_id")
+    e = e[e["date"] < e[at]].sort_values(["case_id", "property_id", "date", "held"],
+                                         kind="stable")
+    last = e.groupby(["case_id", "property_id"], sort=True).tail(1)
+    last = last[last["held"]]
+    market = pd.to_numeric(ctx.data.properties.set_index("property_id")["market_value"],
+                           errors="coerce")
+    value = last["property_id"].map(market).astype(float).fillna(0.0)
+    share = pd.to_numeric(last["share"], errors="coerce").fillna(1.0)
+    return (value * share).groupby(last["case_id"]).sum()
+
+
+def depletion(ctx: Context) -> pd.DataFrame:
+    """S14: substantially all the debtor's assets gone in the window, mostly to related parties
+    or cash (UVTA § 4(b)(5); "unusual depletion").
+
+    What the debtor had to dispose of: its balance at the window start (observed flows), what
+    came in during the window and the properties it held at the start at market value. What is
+    left at the end: the balance and the properties still held. Counted when at most a fifth is
+    left and at least half of what it had went to related parties (support and repayment memos
+    aside), to cash beyond its own habit, or away as property conveyed for less than its value
+    to relatives or for nothing, and that is at least a tenth of the claim. A debtor whose
+    assets went to creditors, hospitals and living costs is depleted too, but not this way.
+    Strength grows with the share that went away and with its size against the claim.
+    """
+    cases = ctx.cases.set_index("case_id")
+    n = len(cases)
+
+    def per_case(frame: pd.DataFrame, mask: np.ndarray) -> pd.Series:
+        """Amounts summed per case (in the cases' order) where ``mask`` holds: a bincount."""
+        total = np.bincount(frame["ci"].to_numpy()[mask], frame["amount"].to_numpy(float)[mask],
+                            minlength=n)
+        return pd.Series(total, index=cases.index)
+
+    o, i = ctx.out, ctx.inflow
+    o_ext = ~o["own"].to_numpy(bool) | o["cash"].to_numpy(bool)
+    i_ext = ~i["own"].to_numpy(bool) | i["cash"].to_numpy(bool)
+    o_before = (o["date"] < o["window_start"]).to_numpy(bool)
+    i_before = (i["date"] < i["window_start"]).to_numpy(bool)
+    start_balance = (per_case(i, i_ext & i_before) - per_case(o, o_ext & o_before)).clip(
+        lower=0.0)
+    came_in = per_case(i, i_ext & i["win"].to_numpy(bool))
+    went_out = per_case(o, o_ext & o["win"].to_numpy(bool))
+    end_balance = (start_balance + came_in - went_out).clip(lower=0.0)
+    held_start = _holdings(ctx, "window_start").reindex(cases.index).fillna(0.0)
+    held_end = _holdings(ctx, "end").reindex(cases.index).fillna(0.0)
+    had = start_balance + came_in + held_start
+    left = end_balance + held_end
+
+    tied = pd.MultiIndex.from_frame(ctx.ties[["debtor_id", "party_id"]])
+    if "beyond_support" not in ctx.cache:
+        related_transfers(ctx)
+    # money to related parties beyond ordinary support, as S01 counts it
+    rel = ctx.cache["beyond_support"]
+    o_cash = o["cash"].to_numpy(bool)
+    cash = o[o_cash & o["win"].to_numpy(bool)]
+    base = o_cash & o_before & (o["date"] >= o["baseline_start"]).to_numpy(bool)
+    months = _months(cases["end"], cases["window_start"])
+    allowance = np.maximum(3.0 * per_case(o, base) / 12.0 * months,
+                           0.2 * ctx.income.reindex(cases.index).fillna(0.0) * months)
+    cash_excess = (per_case(o, o_cash & o["win"].to_numpy(bool)) - allowance).clip(lower=0.0)
+    titles = ctx.data.titles.dropna(subset=["from_party"]).merge(
+        ctx.cases[["case_id", "debtor_id", "window_start", "end"]], left_on="from_party",
+        right_on="debtor_id")
+    titles = titles[_in(titles, "window_start")]
+    value = titles["market_value"].fillna(0.0) * titles["share"].fillna(1.0)
+    price = titles["price"].fillna(0.0)
+    to_kin = pd.MultiIndex.from_arrays([titles["debtor_id"], titles["to_party"]]).isin(tied)
+    given = titles[(value > 0) & ((price <= 0) | (to_kin & (price < 0.9 * value)))]
+    conveyed = (value - price).clip(lower=0.0)[given.index].groupby(given["case_id"]).sum()
+    away = (rel.groupby("case_id")["amount"].sum().reindex(cases.index).fillna(0.0)
+            + cash_excess + conveyed.reindex(cases.index).fillna(0.0))
+    share = (away / had.where(had > 0, np.inf)).fillna(0.0)
+    g = pd.DataFrame({"had": had, "left": left, "away": away, "share": share,
+                      "claim": cases["claim"], "currency": cases["claim_currency"]})
+    # what went away must matter to the creditors: a tenth of the claim at least
+    g = g[(had > 0) & (left <= 0.2 * had) & (share >= 0.5)
+          & (away >= 0.1 * cases["claim"].clip(lower=1.0))].copy()
+    if g.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    # more went away than the observed flows show the debtor had: the picture is incomplete
+    # (income or savings the data does not hold), so the share counts as all, no more
+    g["share"] = g["share"].clip(upper=1.0)
+    g["amount"] = g["away"]
+    g["strength"] = ((0.5 + 0.5 * ((g["share"] - 0.5) / 0.4).clip(0.0, 1.0))
+                     * _materiality(g["away"], g["claim"], 0.5))
+    rel_ids = rel.assign(transfer_id=rel["evidence"].str.split(";")).explode("transfer_id")
+    ids = pd.concat([rel_ids[["case_id", "transfer_id"]], cash[["case_id", "transfer_id"]],
+                     given[["case_id", "title_transfer_id"]].rename(
+                         columns={"title_transfer_id": "transfer_id"})])
+    ids = ids[_isin(ids["case_id"], g.index.to_series())]
+    g["evidence"] = ids.sort_values("transfer_id").groupby("case_id")["transfer_id"].agg(
+        ";".join)
+    g = g.reset_index()
+    g["evidence"] = g["evidence"].fillna("")
+
+    def en(r: dict) -> str:
+        had, left = (_fmt_money(r[k], r["currency"] or "") for k in ("had", "left"))
+        return (f"substantially all assets gone in the window: of {had} the debtor had "
+                f"(balance, income and property at market value), {left} is left and "
+                f"{r['share']:.0%} ({r['money']}) went to related parties, cash or property "
+                "given away")
+
+    def zh(r: dict) -> str:
+        had, left = (_fmt_money(r[k], r["currency"] or "") for k in ("had", "left"))
+        return (f"回溯期内债务人几乎全部财产流失：可支配财产{had}（余额、收入及按市值计的不动产），"
+                f"剩余{left}，其中{r['share']:.0%}（{r['money']}）流向关联方、现金或被无偿转让")
+
+    return _emit(g, ctx, "S14", "transfer_with_intent", en, zh, related=False)
+
+
+
+CONTEXT_MAX_TRANSFERS = 250_000
+"""The community context (S15) needs the communities of the whole party graph (seconds per
+million transfers): it is computed when a case paid an enabler (S12), or always in a portfolio
+of at most this many transfers."""
+
+
+def run_signals(ctx: Context) -> pd.DataFrame:
+    """Every signal's hits, then the community context of the flagged cases (S15, no points)."""
+    frames = [f(ctx) for f, code in zip(SIGNALS.values(), SIGNALS, strict=True)
+              if code != "S15"]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    hits = pd.concat(frames, ignore_index=True)
+    if (hits["signal"] == "S12").any() or len(ctx.data.transfers) <= CONTEXT_MAX_TRANSFERS:
+        ctx.cache["hits"] = hits
+        context = community_context_hits(ctx)
+        if len(context):
+            # the enabler findings say which community they sit in, too
+            where = context.set_index("case_id")
+            s12 = hits["signal"] == "S12"
+            for lang in ("en", "zh"):
+                col = f"explanation_{lang}"
+                extra = hits.loc[s12, "case_id"].map(where[col])
+                sep = "; " if lang == "en" else "；"
+                hits.loc[s12, col] = hits.loc[s12, col] + (sep + extra).fillna("")
+            hits = pd.concat([hits, context], ignore_index=True)
+    return hits
+
+
+def community_context_hits(ctx: Context) -> pd.DataFrame:
+    """S15: the community each flagged case sits in, with the other flagged debtors in it and
+    the enablers it paid (weight 0: context, not an act). Needs the other signals' hits
+    (``ctx.cache["hits"]``); without them it finds nothing."""
+    from clawback.algorithms.communities import CommunityParams, community_hits
+
+    hits = ctx.cache.get("hits")
+    if hits is None or hits.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    params = CommunityParams(seed=int(ctx.params.get("seed", 7)))
+    return community_hits(ctx.data, ctx.ties, hits, params, found=ctx.cache.get("enablers"),
+                          outflows=ctx.cache.get("debtor_outflows"))
 
 
 SIGNALS = {"S01": related_transfers, "S02": conveyances, "S03": nominee_purchases,
            "S04": divorce_transfers, "S05": relative_shells, "S06": cash_spikes,
            "S07": structuring, "S08": layering, "S09": related_preferences,
-           "S10": related_share, "S11": gifts, "S12": enablers_paid}
-
-
-
-def run_signals(ctx: Context) -> pd.DataFrame:
-    frames = [f(ctx) for f in SIGNALS.values()]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame(columns=HIT_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
+           "S10": related_share, "S11": gifts, "S12": enablers_paid, "S13": round_trips,
+           "S14": depletion, "S15": community_context_hits}
+"""Run in this order: S13 reuses the fund trace S08 made; S15 runs last, on the others' hits
+(:func:`run_signals`)."""

@@ -21,6 +21,8 @@ FILED = "2024-03-01"
 EXPECTED = {
     "D01": "S01", "D02": None, "D03": "S02", "D04": "S04", "D05": "S06", "D06": "S08",
     "D07": "S09", "D08": "S05", "D09": "S03", "D10": "S11", "D11": None, "D12": None,
+    "D13": "S13", "D14": "S13", "D15": "S13", "D16": "S14", "D17": None, "D18": None,
+    "D19": "S12", "D20": "S12", "D21": "S12", "D22": "S13",
 }
 
 
@@ -100,7 +102,7 @@ def build(directory: Path, *, jurisdiction: str = "CN-SZ", extra_unrelated: bool
     hospital = p.company("HOSP", "深圳市人民医院")
     dealer = p.company("CAR", "深圳市汽车销售服务有限公司")
     bank = p.company("BANK", "某商业银行")
-    for n in range(1, 13):
+    for n in range(1, len(EXPECTED) + 1):
         d = f"D{n:02d}"
         acc = p.person(d, f"债务人{n}")
         p.cases.append((f"K{n:02d}", d, "personal_bankruptcy", jurisdiction, filed, ACCEPTED,
@@ -189,6 +191,64 @@ def build(directory: Path, *, jurisdiction: str = "CN-SZ", extra_unrelated: bool
     p.titles.append(("PR12", "", "D12", "2019-01-01", "200000", "200000"))
     p.titles.append(("PR12", "D12", "B12", "2024-04-01", "150000", "150000"))
     p.pay("A-B12", "A-D12", 150_000, "2024-04-01", "购车款")
+
+    # D13: sends a sibling 400,000, gets it back as a "loan", then "repays" it: a sham debt
+    g13 = p.person("G13", "兄弟十三")
+    p.tie("D13", "G13", "sibling", "sibling")
+    p.pay("A-D13", g13, 400_000, "2023-10-01", "转账")
+    p.pay(g13, "A-D13", 400_000, "2023-11-01", "借款")
+    p.pay("A-D13", g13, 400_000, "2023-11-20", "还款")
+
+    # D14: 300,000 to a friend comes back six weeks later and is withdrawn in cash at once
+    f14 = p.person("F14", "朋友十四")
+    p.pay("A-D14", f14, 300_000, "2023-09-01", "往来款")
+    p.pay(f14, "A-D14", 300_000, "2023-10-15", "往来款")
+    p.pay("A-D14", None, 300_000, "2023-10-20", "取现", "cash_withdrawal")
+
+    # D15: 500,000 parked with a parent in March, back two months after the acceptance date
+    m15 = p.person("M15", "母亲十五")
+    p.tie("D15", "M15", "parent", "child")
+    p.pay("A-D15", m15, 500_000, "2024-03-01", "转账")
+    p.pay(m15, "A-D15", 500_000, "2024-09-01", "转账")
+
+    # D16: a bonus of 1,000,000 before the window; in the window 900,000 to a sibling and a
+    # child and 400,000 in cash: substantially all assets gone
+    p.pay(employer, "A-D16", 1_000_000, "2022-01-10", "年终奖")
+    g16 = p.person("G16", "兄弟十六")
+    p.tie("D16", "G16", "sibling", "sibling")
+    c16 = p.person("C16", "子女十六")
+    p.tie("D16", "C16", "child", "parent")
+    p.pay("A-D16", g16, 600_000, "2023-03-01", "转账")
+    p.pay("A-D16", None, 200_000, "2023-05-01", "取现", "cash_withdrawal")
+    p.pay("A-D16", None, 200_000, "2023-06-01", "取现", "cash_withdrawal")
+    p.pay("A-D16", c16, 300_000, "2023-07-01", "转账")
+
+    # D17 (honest): a parent's loan repaid to the parent, a salary advance repaid, a refund
+    m17 = p.person("M17", "父亲十七")
+    p.tie("D17", "M17", "parent", "child")
+    p.pay(m17, "A-D17", 200_000, "2023-01-10", "借款")
+    p.pay("A-D17", m17, 200_000, "2023-06-10", "还款")
+    p.pay(employer, "A-D17", 30_000, "2023-03-01", "预支工资")
+    p.pay("A-D17", employer, 30_000, "2023-04-01", "归还预支工资")
+    p.pay("A-D17", dealer, 50_000, "2023-05-01", "购车定金")
+    p.pay(dealer, "A-D17", 50_000, "2023-05-20", "退还定金")
+
+    # D18 (honest): the same bonus as D16, gone to the bank and a cancer hospital
+    p.pay(employer, "A-D18", 1_000_000, "2022-01-10", "年终奖")
+    p.pay("A-D18", bank, 900_000, "2023-03-01", "提前还贷")
+    p.pay("A-D18", p.company("HOSP18", "深圳市肿瘤医院"), 300_000, "2023-06-01", "手术费")
+
+    # D19-D21: three debtors with no tie to each other each pay one person 200,000: an enabler
+    e19 = p.person("E19", "中间人十九")
+    for n, day in ((19, "2023-08-01"), (20, "2023-09-01"), (21, "2023-10-01")):
+        p.pay(f"A-D{n}", e19, 200_000, day, "往来款")
+
+    # D22: 300,000 out to a stranger, on to another, back to the debtor, withdrawn in cash
+    y22, z22 = p.person("Y22", "中间人二十二"), p.person("Z22", "中间人乙二十二")
+    p.pay("A-D22", y22, 300_000, "2023-09-01", "往来款")
+    p.pay(y22, z22, 300_000, "2023-09-05", "往来款")
+    p.pay(z22, "A-D22", 300_000, "2023-09-10", "往来款")
+    p.pay("A-D22", None, 300_000, "2023-09-12", "取现", "cash_withdrawal")
 
     if extra_unrelated:  # a component that touches none of the debtors
         for k in range(5):

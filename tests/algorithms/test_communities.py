@@ -535,9 +535,9 @@ def test_immaterial_payments_do_not_count():
     assert set(_found(data, min_claim_share=0.01)["party_id"]) == {"M"}
 
 
-def test_no_enablers_in_the_hand_drawn_portfolio(tmp_path: Path):
+def test_only_the_drawn_enabler_in_the_hand_drawn_portfolio(tmp_path: Path):
     """Employer, hospital, car dealer and bank are shared by the drawn debtors: none is an
-    enabler."""
+    enabler; E19, whom D19-D21 (no tie to each other) each paid 200,000, is."""
     from clawback.graph.embedded import LadybugStore
     from clawback.loaders.load import load_directory
     from tests.algorithms import scenarios
@@ -547,13 +547,15 @@ def test_no_enablers_in_the_hand_drawn_portfolio(tmp_path: Path):
         load_directory(directory, store)
         data = PortfolioData.from_store(store)
     ties = related_parties(data)
-    assert enablers(data, ties).empty
+    assert set(enablers(data, ties)["party_id"]) == {"E19"}
     # the bank every drawn debtor pays is what the institution rules keep out
     off = CommunityParams(institution_share=1.0, clientele_share=0.0, habit_headroom=0.0)
-    assert set(enablers(data, ties, off)["party_id"]) == {"BANK"}
-    assert enablers(data, ties, CommunityParams(habit_headroom=0.0)).empty
-    context = community_context(data, ties)
-    assert len(context) == len(data.cases) and (context["enabler_paid"] == 0).all()
+    assert set(enablers(data, ties, off)["party_id"]) == {"BANK", "E19"}
+    assert set(enablers(data, ties, CommunityParams(habit_headroom=0.0))["party_id"]) == {"E19"}
+    context = community_context(data, ties).set_index("debtor_id")
+    assert len(context) == len(data.cases)
+    paid = context[context["enabler_paid"] > 0]
+    assert set(paid.index) == {"D19", "D20", "D21"} and (paid["enablers"] == "E19").all()
 
 
 # -- S12 ---------------------------------------------------------------------------------------
