@@ -29,6 +29,7 @@ rules that keep shops, hospitals and banks out. :func:`enabler_hits` turns payme
 case's look-back window into signal rows (``S12``) for the scorer.
 
 >>> from collections import Counter
+>>> import igraph as ig
 >>> karate = ig.Graph.Famous("Zachary")
 >>> karate.es["weight"] = 1.0
 >>> membership = partition(karate, CommunityParams(seed=7))
@@ -43,13 +44,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 
 from clawback.algorithms.data import PortfolioData
 from clawback.algorithms.signals import HIT_COLUMNS, _index_in, _isin, _pairs_in
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 __all__ = [
     "COMMUNITY_COLUMNS",
@@ -131,6 +136,14 @@ DEFAULT_PARAMS = CommunityParams()
 _RNG_LOCK = threading.Lock()
 
 
+def _igraph() -> ModuleType:
+    """python-igraph, imported when a graph is first built: its import pulls in matplotlib
+    (0.6 s), which the enablers (S12) and a score without communities do not need."""
+    import igraph
+
+    return igraph
+
+
 @contextmanager
 def seeded_igraph(seed: int) -> Iterator[random.Random]:
     """igraph draws its random numbers from ``random.Random(seed)`` inside the block.
@@ -139,6 +152,7 @@ def seeded_igraph(seed: int) -> Iterator[random.Random]:
     (set when igraph is imported), and that is what the block restores on leaving, also on
     error. A lock keeps two blocks in this process from sharing a generator.
     """
+    ig = _igraph()
     with _RNG_LOCK:
         rng = random.Random(seed)
         ig.set_random_number_generator(rng)
@@ -215,6 +229,7 @@ def party_graph(data: PortfolioData, params: CommunityParams = DEFAULT_PARAMS) -
     by their ends' indices and carry ``weight``, the sum of every tie between the two parties.
     Ties to ids that are neither a person nor a company are left out.
     """
+    ig = _igraph()
     parties = _parties(data)
     n = len(parties)
     layers = [
@@ -242,6 +257,7 @@ def party_graph(data: PortfolioData, params: CommunityParams = DEFAULT_PARAMS) -
 
 # -- communities -------------------------------------------------------------------------------
 def _leiden(n: int, edges: np.ndarray, weights: np.ndarray, params: CommunityParams) -> np.ndarray:
+    ig = _igraph()
     graph = ig.Graph(n=n, edges=edges.tolist())
     ig.set_random_number_generator(random.Random(params.seed))
     clustering = graph.community_leiden(
@@ -345,10 +361,21 @@ def _families(debtors: np.ndarray, ties: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype=object)
     index = pd.Index(debtors)
     t = ties[_isin(ties["debtor_id"], debtors) & _isin(ties["party_id"], debtors)]
-    g = ig.Graph(n=len(debtors), edges=list(zip(index.get_indexer(t["debtor_id"]).tolist(),
-                                               index.get_indexer(t["party_id"]).tolist(),
-                                               strict=True)))
-    comp = np.asarray(g.connected_components().membership)
+    # union-find over the ties between debtors (a few per family), each root its smallest id
+    root = np.arange(len(debtors))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = int(root[i])
+        return i
+
+    for a, b in zip(index.get_indexer(t["debtor_id"]).tolist(),
+                    index.get_indexer(t["party_id"]).tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            root[max(ra, rb)] = min(ra, rb)
+    comp = np.array([find(i) for i in range(len(debtors))], dtype=np.int64)
     first = pd.Series(debtors).groupby(comp).transform("min").to_numpy(dtype=object)
     return pd.Series(first, index=index)
 
@@ -573,8 +600,7 @@ CONTEXT_SIGNAL = "S15"
 flagged case in its community, so that the waterfall shows it."""
 
 
-def _names(data: PortfolioData, ids: list[str], limit: int = 5) -> str:
-    names = data.names()
+def _names(names: dict[str, str], ids: list[str], limit: int = 5) -> str:
     shown = [f"{names.get(i, i)} ({i})" for i in ids[:limit]]
     more = len(ids) - len(shown)
     return ", ".join(shown) + (f" +{more}" if more > 0 else "")
@@ -611,6 +637,13 @@ def community_hits(data: PortfolioData, ties: pd.DataFrame, hits: pd.DataFrame,
     paid_ids = pay.groupby("src_holder")["transfer_id"].agg(lambda s: ";".join(sorted(s)))
     evidence_of = flagged.sort_values(["case_id", "signal"]).groupby("case_id")["evidence"].agg(
         lambda s: ";".join(e for e in s if e))
+    # plain dicts: a Series lookup per case costs more than the rest of the loop
+    all_names = data.names()
+    names = dict(zip(all_names.index.tolist(), all_names.tolist(), strict=True))
+    debtor_of = dict(zip(cases.index.tolist(), cases.tolist(), strict=True))
+    paid_of = dict(zip(paid_ids.index.tolist(), paid_ids.tolist(), strict=True))
+    evidence_by_case = dict(zip(evidence_of.index.tolist(), evidence_of.tolist(), strict=True))
+    members_of = dict(zip(members.index.tolist(), members.tolist(), strict=True))
     rows = []
     flagged_cases = set(flagged["case_id"])
     for case_id, debtor_id, community, size, paid, enabler_list in zip(
@@ -619,22 +652,23 @@ def community_hits(data: PortfolioData, ties: pd.DataFrame, hits: pd.DataFrame,
             strict=True):
         if case_id not in flagged_cases:
             continue
-        others = [d for d in members.get(community, []) if d != debtor_id]
+        others = [d for d in members_of.get(community, []) if d != debtor_id]
         if case_id not in enabler_cases and not others:
             continue
         enabler_ids = [e for e in str(enabler_list).split(";") if e]
         en = (f"community {int(community)} ({int(size)} parties) holds "
               f"{len(others)} other flagged debtor(s)"
-              + (f": {_names(data, others)}" if others else ""))
+              + (f": {_names(names, others)}" if others else ""))
         zh = (f"所在社区{int(community)}（{int(size)}个主体）另有{len(others)}名"
-              "被标记的债务人" + (f"：{_names(data, others)}" if others else ""))
+              "被标记的债务人" + (f"：{_names(names, others)}" if others else ""))
         if enabler_ids:
-            en += f"; enablers paid: {_names(data, enabler_ids)}"
-            zh += f"；曾向疑似协助者付款：{_names(data, enabler_ids)}"
+            en += f"; enablers paid: {_names(names, enabler_ids)}"
+            zh += f"；曾向疑似协助者付款：{_names(names, enabler_ids)}"
         rows.append({
             "case_id": case_id, "signal": CONTEXT_SIGNAL, "strength": 1.0,
             "amount": float(paid), "explanation_en": en, "explanation_zh": zh,
-            "evidence": paid_ids.get(cases.get(case_id), "") or evidence_of.get(case_id, ""),
+            "evidence": (paid_of.get(debtor_of.get(case_id), "")
+                         or evidence_by_case.get(case_id, "")),
             "rule_ids": "transfer_with_intent", "related": False})
     if not rows:
         return pd.DataFrame(columns=HIT_COLUMNS)

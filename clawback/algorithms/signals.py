@@ -24,8 +24,9 @@ import pyarrow.compute as pc
 
 from clawback.algorithms.data import PortfolioData
 
-__all__ = ["CONTEXT_MAX_TRANSFERS", "HIT_COLUMNS", "SIGNALS", "Context", "build_context",
-           "community_context_hits", "depletion", "round_trips", "run_signals"]
+__all__ = ["CONTEXT_ENABLER_MAX_TRANSFERS", "CONTEXT_MAX_TRANSFERS", "HIT_COLUMNS", "SIGNALS",
+           "Context", "build_context", "community_context_hits", "depletion", "round_trips",
+           "run_signals"]
 
 HIT_COLUMNS = ["case_id", "signal", "strength", "amount", "explanation_en", "explanation_zh",
                "evidence", "rule_ids", "related"]
@@ -54,9 +55,40 @@ class Context:
     cache: dict = field(default_factory=dict)  # results shared by signals (the fund trace)
 
 
-_TIE_COLUMNS = ["category", "path", "tie", "since", "until"]
-_FLOW_COLUMNS = ["transfer_id", "src", "dst", "amount", "currency", "date", "channel", "memo",
-                 "src_holder", "dst_holder"]
+
+
+def _pa(values: pd.Series) -> pa.Array:
+    """A column as one Arrow array (zero-copy for Arrow-backed strings)."""
+    arr = pa.array(values) if not isinstance(values.dtype, pd.CategoricalDtype) else pa.array(
+        values.astype(object))
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _positions(values: pa.Array, pool: pa.Array) -> np.ndarray:
+    """The position of each value in ``pool`` (unique values), -1 where absent or null."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(pool) == 0:
+        return np.full(len(values), -1, dtype=np.int64)
+    if pool.type != values.type:
+        pool = pool.cast(values.type)
+    found = pc.index_in(values, value_set=pool, skip_nulls=True).fill_null(-1)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _categorical(values: pa.Array) -> pd.Categorical:
+    """Strings as a categorical (a copy or a filter then moves integer codes, not strings)."""
+    encoded = pc.dictionary_encode(values)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False),
+                       dtype=np.int64)
+    categories = pd.Index(encoded.dictionary.to_pylist(), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=categories)
+
+
+def _flag(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(values.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame,
@@ -65,52 +97,83 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
     to) and preference_start (the longest preference window for related creditors), from
     :mod:`clawback.algorithms.score` and the rule sets.
 
-    The debtors' flows are built once, with what the signals ask of every row: ``cash``
-    (a withdrawal, or a deposit in ``inflow``), ``own`` (between the debtor's own accounts),
-    ``win`` (in the look-back window) and the counterparty's tie to the debtor (``category``,
-    ``path``, ``tie`` — its strength —, ``since``, ``until``; ``related`` where there is one)."""
+    The debtors' flows are built once, one row per flow and case of its debtor, with what the
+    signals ask of every row: ``cash`` (a withdrawal, or a deposit in ``inflow``), ``own``
+    (between the debtor's own accounts), ``win`` (in the look-back window) and the
+    counterparty's tie to the debtor (``category``, ``path``, ``tie`` — its strength;
+    ``related`` where there is one). ``out`` holds the counterparty in ``dst_holder``,
+    ``inflow`` in ``src_holder`` (the debtor is ``debtor_id``). Strings that repeat (memo,
+    currency, category, path, the claim's currency) are categoricals, and the ties are found
+    by integer keys: a filter of millions of flows then copies integers, not strings."""
     cases = data.cases.merge(windows, on="case_id", how="inner")
     cases = cases[cases["anchor"].notna()].copy()
     # a proxy anchor (the filing date) reaches past itself by the expected acceptance lag
     cases["end"] = cases["anchor"] + pd.to_timedelta(cases["lag_days"], unit="D")
     cases["baseline_start"] = cases["window_start"] - pd.DateOffset(months=12)
     cases["claim"] = cases["claim_amount"].fillna(0.0)
-    cases["claim_currency"] = cases["currency"]
+    cases["claim_currency"] = cases["currency"].astype("category")
     keep = ["case_id", "debtor_id", "jurisdiction", "anchor", "anchor_proxy", "end",
             "window_start", "preference_start", "baseline_start", "claim", "claim_currency"]
     cases = cases[keep].reset_index(drop=True)
     cases["ci"] = np.arange(len(cases))    # the case's row: flows carry it for bincounts
     t = data.transfers
-    debtors = cases["debtor_id"].unique()
-    columns = [c for c in _FLOW_COLUMNS if c in t.columns]
-    tie = ties.drop_duplicates(["debtor_id", "party_id"]).rename(
-        columns={"strength": "tie"})[["debtor_id", "party_id", *_TIE_COLUMNS]]
-    # joins by Arrow's hash index (a pandas merge on a million string keys costs ten times
-    # more); a debtor with several cases needs one row per case: a merge then
-    one_case = bool(cases["debtor_id"].is_unique)
-    tie_rows = pd.concat([tie[_TIE_COLUMNS], pd.DataFrame({c: [None] for c in _TIE_COLUMNS})],
-                         ignore_index=True)   # row -1: no tie
+    # debtors by integer code; each debtor's cases are rows starts[d] .. starts[d] + counts[d]
+    # of ``by_debtor`` (in the cases' order)
+    debtor_codes, debtors = pd.factorize(cases["debtor_id"])
+    # (a case without a debtor has code -1: sorted first, and left out)
+    by_debtor = np.argsort(debtor_codes, kind="stable")[int((debtor_codes < 0).sum()):]
+    counts = np.bincount(debtor_codes[debtor_codes >= 0], minlength=len(debtors))
+    starts = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)
+    debtor_pool = pa.array(np.asarray(debtors, dtype=object), pa.large_string())
+    # ties as integer keys: debtor code * parties + party code
+    tie = ties.drop_duplicates(["debtor_id", "party_id"]).reset_index(drop=True)
+    tie_parties = pa.array(pd.unique(tie["party_id"].dropna().to_numpy(dtype=object)),
+                           pa.large_string())
+    n_parties = len(tie_parties) + 1
+    tie_d = _positions(_pa(tie["debtor_id"]).cast(pa.large_string()), debtor_pool)
+    tie_p = _positions(_pa(tie["party_id"]).cast(pa.large_string()), tie_parties)
+    tie_index = pd.Index(np.where(tie_d >= 0, tie_d * n_parties + tie_p, -1 - np.arange(len(tie))))
+    tie_category = pd.Categorical(tie["category"])
+    tie_path = pd.Categorical(tie["path"])
+    tie_strength = tie["strength"].to_numpy(dtype=float)
+    case_columns = [c for c in keep if c not in ("jurisdiction", "anchor_proxy")] + ["ci"]
     flows = []
     for mine, other in (("src_holder", "dst_holder"), ("dst_holder", "src_holder")):
-        f = t.loc[_isin(t[mine], debtors), columns].reset_index(drop=True)
-        if one_case:
-            pos = _index_in([f[mine]], [cases["debtor_id"]])
-            f = pd.concat([f, cases.iloc[pos].reset_index(drop=True)], axis=1)
-        else:
-            f = f.merge(cases, left_on=mine, right_on="debtor_id", how="inner")
-        at = _index_in([f["debtor_id"], f[other]], [tie["debtor_id"], tie["party_id"]])
-        f = pd.concat([f, tie_rows.iloc[at].reset_index(drop=True)], axis=1)
-        f["tie"] = f["tie"].astype(float)
-        f["own"] = (f[other] == f["debtor_id"]).fillna(False).to_numpy(bool)
+        d_all = _positions(_pa(t[mine]).cast(pa.large_string()), debtor_pool)
+        rows = np.flatnonzero(d_all >= 0)
+        d = d_all[rows]
+        # one row per flow and case of its debtor, flows in the store's order
+        n = counts[d]
+        rows_rep = np.repeat(rows, n)
+        offset = np.arange(len(rows_rep)) - np.repeat(np.cumsum(n) - n, n)
+        case_rows = by_debtor[np.repeat(starts[d], n) + offset]
+        d = np.repeat(d, n)
+        take = pa.array(rows_rep)
+        f = pd.DataFrame({
+            "transfer_id": t["transfer_id"].array.take(rows_rep),
+            "amount": t["amount"].to_numpy(dtype=float)[rows_rep],
+            "currency": _categorical(_pa(t["currency"]).take(take)),
+            "date": t["date"].to_numpy()[rows_rep],
+            "memo": _categorical(_pa(t["memo"]).take(take)),
+            other: t[other].array.take(rows_rep),
+        })
+        for c in case_columns:
+            f[c] = cases[c].array.take(case_rows)
+        other_arr = _pa(f[other]).cast(pa.large_string())
+        p = _positions(other_arr, tie_parties)
+        at = np.where(p >= 0, tie_index.get_indexer(d * n_parties + np.maximum(p, 0)), -1)
+        f["category"] = tie_category.take(at, allow_fill=True)
+        f["path"] = tie_path.take(at, allow_fill=True)
+        f["tie"] = np.where(at >= 0, tie_strength[np.maximum(at, 0)], np.nan)
+        f["own"] = _flag(pc.equal(other_arr, _pa(f["debtor_id"]).cast(pa.large_string())))
         end = "dst" if mine == "src_holder" else "src"
-        f["cash"] = f[end].str.startswith("cash:").fillna(False).to_numpy(bool)
-        if mine == "src_holder":
-            f["cash"] |= (f["channel"] == "cash_withdrawal").fillna(False).to_numpy(bool)
+        cash = _flag(pc.starts_with(_pa(t[end]).take(take), "cash:"))
+        if mine == "src_holder" and "channel" in t.columns:
+            cash |= _flag(pc.equal(_pa(t["channel"]).take(take), "cash_withdrawal"))
+        f["cash"] = cash
         f["win"] = ((f["date"] >= f["window_start"]) & (f["date"] <= f["end"])).to_numpy(bool)
-        f["related"] = f["category"].notna().to_numpy(bool) & ~f["own"].to_numpy(bool)
-        # every filter copies every column: what no signal reads goes (the flags above hold it)
-        flows.append(f.drop(columns=["src", "dst", "channel", "jurisdiction", "anchor_proxy",
-                                     "since", "until"], errors="ignore"))
+        f["related"] = (at >= 0) & ~f["own"].to_numpy(bool)
+        flows.append(f)
     ctx = Context(data, cases, ties, flows[0], flows[1], params)
     ctx.income = _income(ctx)
     return ctx
@@ -160,25 +223,64 @@ def _joined(columns: list[pd.Series]) -> pa.Array | pa.ChunkedArray:
     return pc.binary_join_element_wise(*arrays, pa.scalar("\x1f", pa.large_string()))
 
 
+def _row_codes(keys: list[pd.Series], table: list[pd.Series]
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Each row of ``keys`` and of ``table`` as one integer: the positions of its values among
+    each column's distinct values in ``table``, mixed radix. A key row with a null or a value
+    the table lacks gets -1, a table row with a null a distinct number below -1: neither
+    matches anything. Integer keys hash and compare without building joined strings."""
+    k_code = np.zeros(len(keys[0]), dtype=np.int64)
+    t_code = np.zeros(len(table[0]), dtype=np.int64)
+    k_ok = np.ones(len(keys[0]), dtype=bool)
+    t_ok = np.ones(len(table[0]), dtype=bool)
+    for key, column in zip(keys, table, strict=True):
+        k_arr, t_arr = _arrow(key), _arrow(column)
+        k_arr = k_arr.combine_chunks() if isinstance(k_arr, pa.ChunkedArray) else k_arr
+        t_arr = t_arr.combine_chunks() if isinstance(t_arr, pa.ChunkedArray) else t_arr
+        if pa.types.is_null(t_arr.type):     # all null: no table row can match
+            k_ok[:] = False
+            t_ok[:] = False
+            continue
+        pool = pc.unique(t_arr.drop_null())
+        at_table = _positions(t_arr, pool)
+        at_key = (np.full(len(k_arr), -1, dtype=np.int64) if pa.types.is_null(k_arr.type)
+                  else _positions(k_arr, pool))
+        k_ok &= at_key >= 0
+        t_ok &= at_table >= 0
+        k_code = k_code * len(pool) + np.maximum(at_key, 0)
+        t_code = t_code * len(pool) + np.maximum(at_table, 0)
+    k_code[~k_ok] = -1
+    t_code[~t_ok] = -2 - np.arange(int((~t_ok).sum()), dtype=np.int64)
+    return k_code, t_code
+
+
 def _index_in(keys: list[pd.Series], table: list[pd.Series]) -> np.ndarray:
     """The row of ``table`` (parallel key columns, unique rows) holding each row of ``keys``,
-    -1 where none does; several columns are joined with a separator no id holds."""
+    -1 where none does (nulls never match)."""
     if len(keys[0]) == 0:
         return np.zeros(0, dtype=np.int64)
     if len(table[0]) == 0:
         return np.full(len(keys[0]), -1, dtype=np.int64)
-    found = pc.index_in(_joined(keys), value_set=_joined(table)).fill_null(-1)
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+    if len(keys) == 1:
+        found = pc.index_in(_joined(keys), value_set=_joined(table)).fill_null(-1)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+    k_code, t_code = _row_codes(keys, table)
+    at = pd.Index(t_code).get_indexer(k_code)
+    return np.where(k_code >= 0, at, -1).astype(np.int64)
 
 
 def _pairs_in(keys: list[pd.Series], pool: list[pd.Series]) -> np.ndarray:
-    """Whether each row of the key columns ``keys`` is a row of ``pool`` (Arrow hash set)."""
+    """Whether each row of the key columns ``keys`` is a row of ``pool`` (nulls never
+    match)."""
     if len(keys[0]) == 0:
         return np.zeros(0, dtype=bool)
     if len(pool[0]) == 0:
         return np.zeros(len(keys[0]), dtype=bool)
-    hit = pc.is_in(_joined(keys), value_set=_joined(pool))
-    return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+    if len(keys) == 1:
+        hit = pc.is_in(_joined(keys), value_set=_joined(pool))
+        return np.asarray(hit.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    k_code, t_code = _row_codes(keys, pool)
+    return (k_code >= 0) & np.isin(k_code, t_code)
 
 
 def _memo_has(memo: pd.Series, words: tuple[str, ...]) -> pd.Series:
@@ -186,6 +288,15 @@ def _memo_has(memo: pd.Series, words: tuple[str, ...]) -> pd.Series:
     if len(memo) == 0:
         return pd.Series(False, index=memo.index, dtype=bool)
     pattern = "|".join(re.escape(w) for w in words)
+    if isinstance(memo.dtype, pd.CategoricalDtype):
+        # each distinct memo once: a portfolio's memos repeat
+        categories = memo.cat.categories
+        said = np.zeros(len(categories) + 1, dtype=bool)
+        if len(categories):
+            said[:-1] = _flag(pc.match_substring_regex(
+                pa.array(categories.to_numpy(dtype=object), pa.large_string()), pattern,
+                ignore_case=True))
+        return pd.Series(said[memo.cat.codes.to_numpy()], index=memo.index)
     hit = pc.match_substring_regex(_arrow(memo.astype(object).where(memo.notna(), "")),
                                    pattern, ignore_case=True)
     return pd.Series(np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool),
@@ -203,6 +314,45 @@ def _income(ctx: Context) -> pd.Series:
     out = np.zeros(len(ctx.cases))
     out[median.index.to_numpy(dtype=np.int64)] = median.to_numpy(float)
     return pd.Series(out, index=ctx.cases["case_id"])
+
+
+def _join_groups(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
+    """``frame.groupby(keys, sort=True)[column].agg(";".join)`` without a Python call per
+    group: each group's values joined in the frame's order (sort the frame by ``column``
+    first for id order). Rows with a missing key are left out, as groupby does."""
+    f = frame[[*keys, column]].dropna(subset=keys)
+    if f.empty:
+        return frame.groupby(keys, sort=True)[column].agg(";".join)
+    f = f.sort_values(keys, kind="stable")
+    change = np.zeros(len(f), dtype=bool)
+    change[0] = True
+    for k in keys:
+        codes = pd.factorize(f[k])[0]
+        change[1:] |= codes[1:] != codes[:-1]
+    starts = np.flatnonzero(change)
+    ends = np.r_[starts[1:], len(f)]
+    values = f[column].tolist()
+    joined = [";".join(values[a:b]) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    first = f.iloc[starts]
+    index = (pd.MultiIndex.from_frame(first[keys]) if len(keys) > 1
+             else pd.Index(first[keys[0]]))
+    return pd.Series(joined, index=index, name=column, dtype=object)
+
+
+def _agg_joined(frame: pd.DataFrame, keys: list[str], column: str, name: str,
+                **aggs: Any) -> pd.DataFrame:
+    """``frame.groupby(keys, sort=True).agg(**aggs)`` plus ``name``: each group's ``column``
+    values ``;``-joined in the frame's order (:func:`_join_groups`)."""
+    g = frame.groupby(keys, sort=True).agg(**aggs)
+    g[name] = _join_groups(frame, keys, column)
+    return g
+
+
+def _names(ctx: Context) -> pd.Series:
+    """Party id -> display name, built once per context."""
+    if "names" not in ctx.cache:
+        ctx.cache["names"] = ctx.data.names()
+    return ctx.cache["names"]
 
 
 def _fmt_money(amount: float, currency: str) -> str:
@@ -286,13 +436,12 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     agg = agg[agg["amount"] > 0]
     # the evidence of what is left: the window's transfers of those pairs, in id order
     rows = window[[*keys, "transfer_id"]].merge(agg[keys], on=keys)
-    evidence = rows.sort_values("transfer_id").groupby(keys, sort=True)["transfer_id"].agg(
-        ";".join)
+    evidence = _join_groups(rows.sort_values("transfer_id"), keys, "transfer_id")
     agg = agg.assign(evidence=evidence.reindex(pd.MultiIndex.from_frame(agg[keys])).to_numpy())
     ctx.cache["beyond_support"] = agg[["case_id", "amount", "evidence"]]
     if agg.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    names = ctx.data.names()
+    names = _names(ctx)
     agg["strength"] = _materiality(agg["amount"], agg["claim"], 0.25) * agg["strength"]
     agg = agg[agg["strength"] > 0]
     who = agg["dst_holder"].map(names).fillna(agg["dst_holder"])
@@ -308,13 +457,16 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
 
 
 def _describe(frame: pd.DataFrame, ctx: Context, en_fmt, zh_fmt) -> tuple[pd.Series, pd.Series]:
-    names = ctx.data.names()
+    if "name_of" not in ctx.cache:
+        names = _names(ctx)
+        ctx.cache["name_of"] = dict(zip(names.index.tolist(), names.tolist(), strict=True))
+    name_of = ctx.cache["name_of"]
     rows = frame.to_dict("records")
     for row in rows:
         row["money"] = _fmt_money(row["amount"], row.get("currency") or "")
         for k in ("party", "dst_holder", "seller", "shell", "via"):
             if k in row and isinstance(row[k], str):
-                row[k + "_name"] = names.get(row[k], row[k])
+                row[k + "_name"] = name_of.get(row[k], row[k])
     return (pd.Series([en_fmt(r) for r in rows], index=frame.index),
             pd.Series([zh_fmt(r) for r in rows], index=frame.index))
 
@@ -399,10 +551,14 @@ def nominee_purchases(ctx: Context) -> pd.DataFrame:
     t = t[(t["date"] >= t["window_start"] - pd.DateOffset(months=3)) & (t["date"] <= t["end"])]
     if t.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    o = ctx.out[["case_id", "transfer_id", "dst_holder", "amount", "date"]].rename(columns={
+    # only the cases with such a title: a merge copies and hashes every row it is given
+    out = ctx.out
+    o = out.loc[_isin(out["case_id"], t["case_id"].unique()),
+                ["case_id", "transfer_id", "dst_holder", "amount", "date"]].rename(columns={
         "transfer_id": "paid_id", "dst_holder": "payee", "amount": "amount_paid",
         "date": "date_paid"})
-    direct = t.merge(o, left_on=["case_id", "from_party"], right_on=["case_id", "payee"])
+    direct = t.merge(o[_isin(o["payee"], t["from_party"].dropna().unique())],
+                     left_on=["case_id", "from_party"], right_on=["case_id", "payee"])
     direct = direct.assign(transfer_id=direct["paid_id"])
     # via the new owner: debtor -> relative, then relative -> seller within 60 days
     tr = ctx.data.transfers
@@ -410,7 +566,8 @@ def nominee_purchases(ctx: Context) -> pd.DataFrame:
                 ["transfer_id", "src_holder", "dst_holder", "amount", "date"]].rename(
         columns={"transfer_id": "on_id", "src_holder": "on_src", "dst_holder": "on_dst",
                  "amount": "amount_on", "date": "date_on"})
-    hop = t.merge(o, left_on=["case_id", "to_party"], right_on=["case_id", "payee"])
+    hop = t.merge(o[_isin(o["payee"], t["to_party"].unique())],
+                  left_on=["case_id", "to_party"], right_on=["case_id", "payee"])
     hop = hop.merge(t2, left_on=["to_party", "from_party"], right_on=["on_src", "on_dst"])
     hop = hop[(hop["date_on"] >= hop["date_paid"])
               & (hop["date_on"] <= hop["date_paid"] + pd.Timedelta(days=60))]
@@ -431,9 +588,10 @@ def nominee_purchases(ctx: Context) -> pd.DataFrame:
                 & (paid["date_paid"] >= paid["date"] - pd.Timedelta(days=90))]
     if paid.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    g = paid.sort_values("transfer_id").groupby(["case_id", "title_transfer_id"], sort=True).agg(
-        paid=("amount_paid", "sum"), evidence=("transfer_id", ";".join),
-        price=("price", "first"), property_id=("property_id", "first"),
+    g = _agg_joined(
+        paid.sort_values("transfer_id"), ["case_id", "title_transfer_id"], "transfer_id",
+        "evidence", paid=("amount_paid", "sum"), price=("price", "first"),
+        property_id=("property_id", "first"),
         party=("to_party", "first"), category=("category", "first"), path=("path", "first"),
         tie=("strength", "first"), date=("date", "first"), claim=("claim", "first"),
         currency=("claim_currency", "first")).reset_index()
@@ -459,7 +617,9 @@ def divorce_transfers(ctx: Context) -> pd.DataFrame:
         return pd.DataFrame(columns=HIT_COLUMNS)
     from_date = ex["until"] - pd.DateOffset(months=6)
     ex = ex.assign(from_date=from_date)
-    o = ctx.out[["case_id", "transfer_id", "dst_holder", "amount", "date"]]
+    out = ctx.out
+    o = out.loc[_pairs_in([out["case_id"], out["dst_holder"]], [ex["case_id"], ex["party_id"]]),
+                ["case_id", "transfer_id", "dst_holder", "amount", "date"]]
     money = ex.merge(o, left_on=["case_id", "party_id"], right_on=["case_id", "dst_holder"])
     money = money[(money["date"] >= money["from_date"]) & (money["date"] <= money["end"])]
     money = money.assign(value=money["amount"], evidence=money["transfer_id"])
@@ -474,8 +634,8 @@ def divorce_transfers(ctx: Context) -> pd.DataFrame:
                       prop[["case_id", "party_id", "value", "evidence"]]], ignore_index=True)
     if both.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    g = both.sort_values("evidence").groupby(["case_id", "party_id"], sort=True).agg(
-        amount=("value", "sum"), evidence=("evidence", ";".join)).reset_index()
+    g = _agg_joined(both.sort_values("evidence"), ["case_id", "party_id"], "evidence",
+                    "evidence", amount=("value", "sum")).reset_index()
     g = g.merge(ex[["case_id", "party_id", "until", "claim", "claim_currency"]],
                 on=["case_id", "party_id"]).rename(columns={"party_id": "party",
                                                             "claim_currency": "currency"})
@@ -498,13 +658,16 @@ def relative_shells(ctx: Context) -> pd.DataFrame:
               & (aff["incorporation_date"] <= aff["end"])]
     if aff.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    o = ctx.out[_in(ctx.out, "window_start")][["case_id", "transfer_id", "dst_holder", "amount"]]
+    out = ctx.out
+    o = out.loc[out["win"].to_numpy(bool) & _pairs_in([out["case_id"], out["dst_holder"]],
+                                                      [aff["case_id"], aff["party_id"]]),
+                ["case_id", "transfer_id", "dst_holder", "amount"]]
     m = aff.merge(o, left_on=["case_id", "party_id"], right_on=["case_id", "dst_holder"])
     if m.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    g = m.sort_values("transfer_id").groupby(["case_id", "party_id"], sort=True).agg(
-        amount=("amount", "sum"), evidence=("transfer_id", ";".join),
-        path=("path", "first"), inc=("incorporation_date", "first"),
+    g = _agg_joined(
+        m.sort_values("transfer_id"), ["case_id", "party_id"], "transfer_id", "evidence",
+        amount=("amount", "sum"), path=("path", "first"), inc=("incorporation_date", "first"),
         claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
     g = g.rename(columns={"party_id": "shell"})
     g["strength"] = _materiality(g["amount"], g["claim"], 0.2)
@@ -527,9 +690,10 @@ def cash_spikes(ctx: Context) -> pd.DataFrame:
     o = ctx.out[_cash(ctx.out)]
     window = o[_in(o, "window_start")]
     base = o[(o["date"] >= o["baseline_start"]) & (o["date"] < o["window_start"])]
-    w = window.sort_values("transfer_id").groupby("case_id", sort=True).agg(
-        total=("amount", "sum"), n=("amount", "size"), evidence=("transfer_id", ";".join),
-        anchor=("anchor", "first"), start=("window_start", "first"),
+    w = _agg_joined(
+        window.sort_values("transfer_id"), ["case_id"], "transfer_id", "evidence",
+        total=("amount", "sum"), n=("amount", "size"), anchor=("anchor", "first"),
+        start=("window_start", "first"),
         claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
     rate = (base.groupby("case_id")["amount"].sum() / 12.0).reindex(w["case_id"]).fillna(0.0)
     months = _months(w["anchor"], w["start"])
@@ -551,9 +715,10 @@ def structuring(ctx: Context) -> pd.DataFrame:
     o = ctx.out[_cash(ctx.out) & _in(ctx.out, "window_start")]
     line = np.where(o["currency"] == "USD", 10_000.0, 50_000.0)
     near = o[(o["amount"] >= 0.8 * line) & (o["amount"] < line)]
-    g = near.sort_values("transfer_id").groupby("case_id", sort=True).agg(
-        n=("amount", "size"), amount=("amount", "sum"), evidence=("transfer_id", ";".join),
-        claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
+    g = _agg_joined(
+        near.sort_values("transfer_id"), ["case_id"], "transfer_id", "evidence",
+        n=("amount", "size"), amount=("amount", "sum"), claim=("claim", "first"),
+        currency=("claim_currency", "first")).reset_index()
     g = g[g["n"] >= 3]
     g["strength"] = (g["n"] / 6.0).clip(upper=1.0) * _materiality(g["amount"], g["claim"], 0.1)
     return _emit(g, ctx, "S07", "concealment",
@@ -596,8 +761,9 @@ def layering(ctx: Context) -> pd.DataFrame:
         return pd.DataFrame(columns=HIT_COLUMNS)
     pieces = pieces.merge(ctx.ties, left_on=[pieces["case_id"].map(
         cases.set_index("case_id")["debtor_id"]), "party_id"], right_on=["debtor_id", "party_id"])
-    g = pieces.sort_values("chain").groupby(["case_id", "party_id"], sort=True).agg(
-        amount=("traced", "sum"), evidence=("chain", ";".join), hops=("hop", "min"),
+    g = _agg_joined(
+        pieces.sort_values("chain"), ["case_id", "party_id"], "chain", "evidence",
+        amount=("traced", "sum"), hops=("hop", "min"),
         category=("category", "first"), path=("path", "first"), tie=("strength", "first"),
     ).reset_index().rename(columns={"party_id": "party"})
     g = g.merge(cases[["case_id", "claim", "claim_currency"]], on="case_id").rename(
@@ -630,9 +796,10 @@ def related_preferences(ctx: Context) -> pd.DataFrame:
           | pd.MultiIndex.from_frame(r[["case_id", "dst_holder"]]).isin(owed.index)]
     if r.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    g = r.sort_values("transfer_id").groupby(["case_id", "dst_holder"], sort=True).agg(
-        amount=("amount", "sum"), evidence=("transfer_id", ";".join),
-        category=("category", "first"), path=("path", "first"), tie=("strength", "first"),
+    g = _agg_joined(
+        r.sort_values("transfer_id"), ["case_id", "dst_holder"], "transfer_id", "evidence",
+        amount=("amount", "sum"), category=("category", "first"), path=("path", "first"),
+        tie=("strength", "first"),
         claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
     g = g.rename(columns={"dst_holder": "party"})
     g["strength"] = _materiality(g["amount"], g["claim"], 0.2) * g["tie"]
@@ -700,9 +867,10 @@ def gifts(ctx: Context) -> pd.DataFrame:
     o = o[said | unexplained].assign(said=said[said | unexplained])
     if o.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    g = o.sort_values("transfer_id").groupby(["case_id", "dst_holder"], sort=True).agg(
-        amount=("amount", "sum"), n=("amount", "size"), evidence=("transfer_id", ";".join),
-        said=("said", "max"), claim=("claim", "first"),
+    g = _agg_joined(
+        o.sort_values("transfer_id"), ["case_id", "dst_holder"], "transfer_id", "evidence",
+        amount=("amount", "sum"), n=("amount", "size"), said=("said", "max"),
+        claim=("claim", "first"),
         currency=("claim_currency", "first")).reset_index().rename(columns={"dst_holder": "party"})
     g["strength"] = _materiality(g["amount"], g["claim"], 0.25) * np.where(g["said"], 1.0, 0.6)
     return _emit(g, ctx, "S11", "gratuitous_transfer",
@@ -732,9 +900,11 @@ def enablers_paid(ctx: Context) -> pd.DataFrame:
         o, i = ctx.out, ctx.inflow
         o = o.loc[~o["own"].to_numpy(bool) & ~o["cash"].to_numpy(bool)
                   & o["dst_holder"].notna().to_numpy(bool) & (o["amount"] > 0).to_numpy(bool),
-                  ["transfer_id", "src_holder", "dst_holder", "amount", "date"]]
+                  ["transfer_id", "debtor_id", "dst_holder", "amount", "date"]].rename(
+            columns={"debtor_id": "src_holder"})
         i = i.loc[(i["amount"] > 0).to_numpy(bool),
-                  ["transfer_id", "dst_holder", "src_holder", "amount"]]
+                  ["transfer_id", "debtor_id", "src_holder", "amount"]].rename(
+            columns={"debtor_id": "dst_holder"})
         if ctx.cases["debtor_id"].duplicated().any():
             o, i = o.drop_duplicates("transfer_id"), i.drop_duplicates("transfer_id")
         outflows = o.reset_index(drop=True)
@@ -815,7 +985,7 @@ def _returns(ctx: Context, flows: pd.DataFrame) -> pd.DataFrame:
     legs = back[["case_id", "party", "date", "transfer_id", "lb"]].merge(
         sent, on=["case_id", "party"])
     legs = legs[(legs["d1"] >= legs["lb"]) & (legs["d1"] <= legs["date"])]
-    chains = legs.sort_values("t1").groupby("transfer_id", sort=False)["t1"].agg(";".join)
+    chains = _join_groups(legs.sort_values("t1"), ["transfer_id"], "t1")
     back["legs"] = back["transfer_id"].map(chains).fillna("")
     return back[["case_id", "party", "date", "transfer_id", "own", "legs", "memo"]]
 
@@ -940,10 +1110,11 @@ def _resent(ctx: Context, returns: pd.DataFrame) -> pd.DataFrame:
     m = m[m["same"] | ~_memo_has(m["memo3"], REPAYMENT_WORDS)]
     m["loan"] = m["same"] & (_memo_has(m["memo3"], REPAYMENT_WORDS)
                              | _memo_has(m["back_memo"].fillna(""), REPAYMENT_WORDS))
-    g = m.sort_values("t3").groupby(["case_id", "back_id"], sort=True).agg(
+    g = _agg_joined(
+        m.sort_values("t3"), ["case_id", "back_id"], "t3", "onward",
         debtor_id=("debtor_id", "first"), party=("party", "first"),
         date=("back_date", "first"), own=("own", "first"), legs=("legs", "first"),
-        out=("a3", "sum"), onward=("t3", ";".join), loan=("loan", "max")).reset_index()
+        out=("a3", "sum"), loan=("loan", "max")).reset_index()
     g["amount"] = np.minimum(g["own"], g["out"])
     g["evidence"] = [";".join(x for x in (legs, back, on) if x)
                      for legs, back, on in zip(g["legs"], g["back_id"], g["onward"],
@@ -983,7 +1154,7 @@ def _parked(ctx: Context, flows: pd.DataFrame) -> pd.DataFrame:
     if g.empty:
         return pd.DataFrame()
     ev = f[((f["sent"] > 0) | (f["after"] > 0))].merge(g[keys], on=keys)
-    ids = ev.sort_values("transfer_id").groupby(keys, sort=True)["transfer_id"].agg(";".join)
+    ids = _join_groups(ev.sort_values("transfer_id"), keys, "transfer_id")
     last = ev[ev["after"] > 0].groupby(keys, sort=True)["date"].min()
     g = g.set_index(keys)
     g["evidence"] = ids
@@ -1095,8 +1266,7 @@ def depletion(ctx: Context) -> pd.DataFrame:
                      given[["case_id", "title_transfer_id"]].rename(
                          columns={"title_transfer_id": "transfer_id"})])
     ids = ids[_isin(ids["case_id"], g.index.to_series())]
-    g["evidence"] = ids.sort_values("transfer_id").groupby("case_id")["transfer_id"].agg(
-        ";".join)
+    g["evidence"] = _join_groups(ids.sort_values("transfer_id"), ["case_id"], "transfer_id")
     g = g.reset_index()
     g["evidence"] = g["evidence"].fillna("")
 
@@ -1117,9 +1287,15 @@ def depletion(ctx: Context) -> pd.DataFrame:
 
 
 CONTEXT_MAX_TRANSFERS = 250_000
-"""The community context (S15) needs the communities of the whole party graph (seconds per
-million transfers): it is computed when a case paid an enabler (S12), or always in a portfolio
-of at most this many transfers."""
+"""The community context (S15) needs the communities of the whole party graph: it is always
+computed in a portfolio of at most this many transfers, and up to
+:data:`CONTEXT_ENABLER_MAX_TRANSFERS` when a case paid an enabler (S12)."""
+CONTEXT_ENABLER_MAX_TRANSFERS = 2_500_000
+"""Beyond this many transfers the community context is left out even where a case paid an
+enabler: Leiden over the whole party graph took 3 s at 1M transfers and 9 s at 2.1M (one
+component of 200,000 parties) and grows faster than the transfers, so at 10M it would spend
+most of the scoring's time on a finding without points. The enabler findings (S12) still
+name the enabler and how many unrelated debtors paid it."""
 
 
 def run_signals(ctx: Context) -> pd.DataFrame:
@@ -1130,7 +1306,9 @@ def run_signals(ctx: Context) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=HIT_COLUMNS)
     hits = pd.concat(frames, ignore_index=True)
-    if (hits["signal"] == "S12").any() or len(ctx.data.transfers) <= CONTEXT_MAX_TRANSFERS:
+    n = len(ctx.data.transfers)
+    if n <= CONTEXT_MAX_TRANSFERS or (
+            n <= CONTEXT_ENABLER_MAX_TRANSFERS and (hits["signal"] == "S12").any()):
         ctx.cache["hits"] = hits
         context = community_context_hits(ctx)
         if len(context):

@@ -630,3 +630,22 @@ def test_community_context():
     assert row.loc["K2", "enabler_paid"] == 0.0 and row.loc["K2", "enablers"] == ""
     assert row.loc["K4", "enabler_paid"] == 100_000.0
     assert pd.isna(row.loc["K5", "community"]) and row.loc["K5", "other_debtors"] == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=20),
+       st.lists(st.tuples(st.integers(0, 11), st.sampled_from(["P1", "P2"])), max_size=6))
+def test_debtor_families_are_the_connected_components(pairs, outside):
+    """Related debtors count once: each debtor maps to the smallest id of its connected
+    component among the debtors (ties to non-debtors join nobody), as networkx finds it."""
+    from clawback.algorithms.communities import _families
+
+    debtors = np.array([f"D{i:02d}" for i in range(12)], dtype=object)
+    rows = [(debtors[a], debtors[b]) for a, b in pairs] + [(debtors[a], p) for a, p in outside]
+    ties = pd.DataFrame(rows, columns=["debtor_id", "party_id"], dtype=object)
+    graph = nx.Graph()
+    graph.add_nodes_from(debtors)
+    graph.add_edges_from((debtors[a], debtors[b]) for a, b in pairs)
+    expect = {d: min(c) for c in nx.connected_components(graph) for d in c}
+    got = _families(debtors, ties)
+    assert got.to_dict() == expect

@@ -307,3 +307,129 @@ def test_arrow_lookups_agree_with_pandas(rows, pool, arrow_strings):
             assert not expect[k]
         else:
             assert (table.loc[at[k], "a"], table.loc[at[k], "b"]) == (a, b)
+
+
+_keys = st.one_of(st.none(), st.sampled_from(["K1", "K2", "K10", "甲", "a;b"]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(_keys, _keys, st.sampled_from(["T1", "T2", "T10", "t→3", "x"])),
+                max_size=40), st.booleans())
+def test_join_groups_agrees_with_groupby(rows, arrow_strings):
+    """The evidence join the signals use gives what a groupby with ";".join gives, group for
+    group and in the frame's order within each group; rows with a missing key are left out."""
+    from clawback.algorithms.signals import _agg_joined, _join_groups
+
+    dtype = "str" if arrow_strings else object
+    frame = pd.DataFrame(rows, columns=["a", "b", "id"], dtype=object).astype(dtype)
+    frame["amount"] = range(len(frame))
+    for keys in (["a"], ["a", "b"]):
+        expect = frame.groupby(keys, sort=True)["id"].agg(";".join)
+        got = _join_groups(frame, keys, "id")
+        assert list(got.index) == list(expect.index)
+        assert got.tolist() == expect.tolist()
+        both = _agg_joined(frame, keys, "id", "evidence", total=("amount", "sum"))
+        assert both["evidence"].tolist() == expect.tolist()
+        assert both["total"].tolist() == frame.groupby(keys, sort=True)["amount"].sum().tolist()
+
+
+_memos = st.sampled_from(["生活费", "还款 3月", "Gift", "赠与", "loan REPAY", "货款", "",
+                          "medical bill"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), _memos), max_size=30))
+def test_memo_words_agree_on_categoricals(memos):
+    """A categorical memo (as the flows carry it) is matched as its strings are."""
+    from clawback.algorithms.signals import (
+        GIFT_WORDS,
+        REPAYMENT_WORDS,
+        SUPPORT_WORDS,
+        _memo_has,
+    )
+
+    plain = pd.Series(memos, dtype=object)
+    for words in (SUPPORT_WORDS, REPAYMENT_WORDS, GIFT_WORDS):
+        expect = [isinstance(m, str) and any(w.lower() in m.lower() for w in words)
+                  for m in memos]
+        assert _memo_has(plain, words).tolist() == expect
+        assert _memo_has(plain.astype("category"), words).tolist() == expect
+
+
+def _plain_flows(data: PortfolioData, ties: pd.DataFrame, cases: pd.DataFrame,
+                 mine: str, other: str) -> pd.DataFrame:
+    """The debtors' flows as plain pandas merges build them: the reference the context's
+    integer-keyed construction must equal."""
+    t = data.transfers
+    f = t[t[mine].isin(cases["debtor_id"])].merge(cases, left_on=mine, right_on="debtor_id")
+    tie = ties.drop_duplicates(["debtor_id", "party_id"])[
+        ["debtor_id", "party_id", "category", "path", "strength"]]
+    f = f.merge(tie, left_on=["debtor_id", other], right_on=["debtor_id", "party_id"],
+                how="left")
+    f["own"] = (f[other] == f["debtor_id"]).fillna(False).astype(bool)
+    end = "dst" if mine == "src_holder" else "src"
+    f["cash"] = f[end].str.startswith("cash:").fillna(False).astype(bool)
+    if mine == "src_holder":
+        f["cash"] |= (f["channel"] == "cash_withdrawal").fillna(False).astype(bool)
+    f["win"] = (f["date"] >= f["window_start"]) & (f["date"] <= f["end"])
+    f["related"] = f["category"].notna() & ~f["own"]
+    return f.rename(columns={"strength": "tie"})
+
+
+@pytest.mark.parametrize("two_cases", [False, True])
+def test_context_flows_agree_with_plain_merges(data, two_cases):
+    """build_context's flows (Arrow lookups, integer tie keys, categoricals) hold what plain
+    pandas merges give, row for row, also for a debtor with two cases."""
+    import dataclasses
+
+    from clawback.algorithms.score import _windows, weights
+    from clawback.algorithms.signals import build_context
+
+    if two_cases:
+        extra = data.cases[data.cases["debtor_id"] == "D01"].assign(case_id="K01B",
+                                                                    jurisdiction="CN")
+        data = dataclasses.replace(data, cases=pd.concat([data.cases, extra],
+                                                         ignore_index=True))
+    ties = related_parties(data)
+    ctx = build_context(data, ties, _windows(data.cases, int(weights()["window_cap_years"])),
+                        {})
+    columns = ["transfer_id", "case_id", "debtor_id", "amount", "date", "memo", "currency",
+               "category", "path", "tie", "own", "cash", "win", "related", "window_start",
+               "claim", "ci"]
+    for flows, mine, other in ((ctx.out, "src_holder", "dst_holder"),
+                               (ctx.inflow, "dst_holder", "src_holder")):
+        expect = _plain_flows(data, ties, ctx.cases, mine, other)
+        assert len(expect) > 0 and len(flows) == len(expect)
+        got = flows[[*columns, other]].sort_values(["transfer_id", "case_id"],
+                                                   ignore_index=True)
+        want = expect[[*columns, other]].sort_values(["transfer_id", "case_id"],
+                                                     ignore_index=True)
+        for c in ("memo", "currency", "category", "path"):
+            got[c] = got[c].astype(object).where(got[c].notna(), None)
+            want[c] = want[c].astype(object).where(want[c].notna(), None)
+        for c in ("transfer_id", "case_id", "debtor_id", other):
+            got[c], want[c] = got[c].astype(object), want[c].astype(object)
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert ctx.out["related"].any() and ctx.out["cash"].any() and ctx.out["win"].any()
+    if two_cases:
+        assert (ctx.out["case_id"] == "K01B").any()
+
+
+@pytest.mark.parametrize(("always", "with_enabler", "expect"),
+                         [(10**9, 0, True), (0, 10**9, True), (0, 0, False)])
+def test_community_context_bounded_by_portfolio_size(data, monkeypatch, always, with_enabler,
+                                                     expect):
+    """S15 runs in a small portfolio, or up to a larger bound where a case paid an enabler
+    (the scenarios have one), and never beyond: Leiden over a 10M-transfer party graph would
+    take most of the scoring's time for a finding without points."""
+    from clawback.algorithms import signals
+    from clawback.algorithms.score import _windows, weights
+
+    monkeypatch.setattr(signals, "CONTEXT_MAX_TRANSFERS", always)
+    monkeypatch.setattr(signals, "CONTEXT_ENABLER_MAX_TRANSFERS", with_enabler)
+    ctx = signals.build_context(data, related_parties(data),
+                                _windows(data.cases, int(weights()["window_cap_years"])),
+                                {"seed": 7})
+    hits = signals.run_signals(ctx)
+    assert (hits["signal"] == "S12").any()
+    assert (hits["signal"] == "S15").any() == expect
