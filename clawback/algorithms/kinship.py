@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from clawback.algorithms.data import PortfolioData
 
@@ -61,43 +63,124 @@ _MAX_SHARED = 6
 centre's phone) ties nobody to anybody."""
 
 
+_B = 16
+"""Base of the integer path codes: a path of relations r1>r2>r3 is r1·B² + r2·B + r3 with each
+relation's position in the sorted names (from 1), so that codes sort as the path strings do
+(relation names are lower-case words, and '>' sorts before any letter or '_')."""
+_REL_NAMES = sorted(_STEP)
+
+
+def _join(left: np.ndarray, right_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inner equi-join of integer keys: positions (into ``left``, into ``right_sorted``) of
+    every matching pair, ``right_sorted`` sorted ascending."""
+    lo = np.searchsorted(right_sorted, left, side="left")
+    hi = np.searchsorted(right_sorted, left, side="right")
+    count = hi - lo
+    li = np.repeat(np.arange(len(left)), count)
+    start = np.repeat(lo - np.cumsum(count) + count, count)
+    ri = start + np.arange(len(li))
+    return li, ri
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    """A string column as an Arrow array (zero-copy for pandas' Arrow-backed strings)."""
+    if isinstance(values.dtype, (pd.StringDtype, pd.ArrowDtype)):
+        arr = pa.array(values.array)
+    else:
+        arr = pa.array(values.to_numpy(dtype=object), pa.string(), from_pandas=True)
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    return arr if pa.types.is_string(arr.type) else arr.cast(pa.string())
+
+
+def _codes(values: pd.Series, ids: pa.Array) -> np.ndarray:
+    """Position of each value in ``ids`` (-1: absent or null), by an Arrow hash join."""
+    return pc.fill_null(pc.index_in(_arrow(values), value_set=ids), -1).to_numpy()
+
+
+def _first_per_pair(debtor: np.ndarray, party: np.ndarray, degree: np.ndarray,
+                    affinity: np.ndarray, path: np.ndarray, width: int) -> np.ndarray:
+    """Positions of the first row per (debtor, party) in (degree, affinity, path) order, in
+    (debtor, party) order."""
+    rank = (degree.astype(np.int64) * 2 + affinity) * _B**3 + path
+    key = (debtor.astype(np.int64) * width + party) * (8 * _B**3) + rank
+    order = np.argsort(key, kind="stable")
+    pair = (debtor.astype(np.int64) * width + party)[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    return order[first]
+
+
 def _kin_paths(debtors: pd.Series, relations: pd.DataFrame) -> pd.DataFrame:
     """Every relative within three steps and the third degree: debtor, party, degree,
-    affinity, path (relation names joined by '>')."""
+    affinity, path (relation names joined by '>'). Breadth-first over integer codes; of the
+    paths to one party the shortest in degree, then affinity, then name is kept."""
     rel = relations[relations["relation"].isin(_STEP.keys())]
     # a spouse tie that ended is a former spouse: no path goes through it
     rel = rel[~((rel["relation"] == "spouse") & rel["end_date"].notna())]
-    steps = rel[["from", "to", "relation"]].copy()
-    steps["w"] = steps["relation"].map(lambda r: _STEP[r][0]).astype(int)
-    steps["aff"] = steps["relation"].map(lambda r: _STEP[r][1]).astype(int)
-    steps["up"] = steps["relation"].isin(_UP)
-    steps["down"] = steps["relation"].isin(_DOWN)
-    frontier = pd.DataFrame({"debtor_id": debtors.to_numpy(), "party": debtors.to_numpy(),
-                             "degree": 0, "affinity": 0, "path": "", "went_down": False})
-    found = []
-    for _ in range(3):
-        nxt = frontier.merge(steps, left_on="party", right_on="from", how="inner")
-        if nxt.empty:
+    columns = ["debtor_id", "party", "degree", "affinity", "path"]
+    every = pa.chunked_array([_arrow(rel["from"]), _arrow(rel["to"]), _arrow(debtors)])
+    ids = pc.unique(every.drop_null())
+    ids = ids.take(pc.sort_indices(ids))
+    width = len(ids) + 1
+    s_from = _codes(rel["from"], ids)
+    s_to = _codes(rel["to"], ids)
+    s_rel = pd.Index(_REL_NAMES).get_indexer(pd.Index(rel["relation"])) + 1
+    ok = (s_from >= 0) & (s_to >= 0)
+    s_from, s_to, s_rel = s_from[ok], s_to[ok], s_rel[ok]
+    by_from = np.argsort(s_from, kind="stable")
+    s_from, s_to, s_rel = s_from[by_from], s_to[by_from], s_rel[by_from]
+    w_of = np.array([0] + [_STEP[r][0] for r in _REL_NAMES], dtype=np.int64)
+    aff_of = np.array([0] + [int(_STEP[r][1]) for r in _REL_NAMES], dtype=np.int64)
+    up_of = np.array([False] + [r in _UP for r in _REL_NAMES])
+    down_of = np.array([False] + [r in _DOWN for r in _REL_NAMES])
+
+    start = _codes(debtors, ids)
+    debtor = start.astype(np.int64)
+    party = debtor.copy()
+    degree = np.zeros(len(debtor), dtype=np.int64)
+    affinity = np.zeros(len(debtor), dtype=np.int64)
+    path = np.zeros(len(debtor), dtype=np.int64)
+    went_down = np.zeros(len(debtor), dtype=bool)
+    found: list[tuple[np.ndarray, ...]] = []
+    for step in range(3):
+        li, ri = _join(party, s_from)
+        if not len(li):
             break
-        nxt = pd.DataFrame({
-            "debtor_id": nxt["debtor_id"], "party": nxt["to"],
-            "degree": nxt["degree"] + nxt["w"], "affinity": nxt["affinity"] + nxt["aff"],
-            "path": np.where(nxt["path"] == "", nxt["relation"],
-                             nxt["path"] + ">" + nxt["relation"]),
-            "went_down": nxt["went_down"] | nxt["down"], "up": nxt["up"],
-        })
-        nxt = nxt[(nxt["degree"] <= 3) & (nxt["affinity"] <= 1)
-                  & (nxt["party"] != nxt["debtor_id"]) & ~(nxt["went_down"] & nxt["up"])]
-        nxt = nxt.drop(columns="up")
-        nxt = nxt.sort_values(["debtor_id", "party", "degree", "affinity", "path"],
-                              kind="stable").drop_duplicates(["debtor_id", "party"])
-        found.append(nxt)
-        frontier = nxt
+        r = s_rel[ri]
+        n_debtor, n_party = debtor[li], s_to[ri].astype(np.int64)
+        n_degree, n_aff = degree[li] + w_of[r], affinity[li] + aff_of[r]
+        n_path = path[li] + r * _B ** (2 - step)
+        n_down = went_down[li] | down_of[r]
+        keep = ((n_degree <= 3) & (n_aff <= 1) & (n_party != n_debtor)
+                & ~(n_down & up_of[r]))
+        arrays = (n_debtor[keep], n_party[keep], n_degree[keep], n_aff[keep], n_path[keep],
+                  n_down[keep])
+        first = _first_per_pair(*arrays[:5], width)
+        debtor, party, degree, affinity, path, went_down = (a[first] for a in arrays)
+        found.append((debtor, party, degree, affinity, path))
     if not found:
-        return pd.DataFrame(columns=["debtor_id", "party", "degree", "affinity", "path"])
-    kin = pd.concat(found, ignore_index=True).drop(columns="went_down")
-    kin = kin.sort_values(["debtor_id", "party", "degree", "affinity", "path"], kind="stable")
-    return kin.drop_duplicates(["debtor_id", "party"], ignore_index=True)
+        return pd.DataFrame(columns=columns)
+    debtor, party, degree, affinity, path = (np.concatenate(parts)
+                                             for parts in zip(*found, strict=True))
+    first = _first_per_pair(debtor, party, degree, affinity, path, width)
+    debtor, party, degree, affinity, path = (a[first] for a in
+                                             (debtor, party, degree, affinity, path))
+    codes, paths = np.unique(path, return_inverse=True)
+    names = np.array([_path_name(int(c)) for c in codes], dtype=object)
+    names_of = ids.to_numpy(zero_copy_only=False)
+    return pd.DataFrame({"debtor_id": names_of[debtor], "party": names_of[party],
+                         "degree": degree, "affinity": affinity,
+                         "path": names[paths.reshape(-1)]})
+
+
+def _path_name(code: int) -> str:
+    """The relation names of an integer path code, joined by '>'."""
+    parts = []
+    for power in (2, 1, 0):
+        digit = code // _B**power % _B
+        if digit:
+            parts.append(_REL_NAMES[digit - 1])
+    return ">".join(parts)
 
 
 def _kin_category(path: str, degree: int, affinity: int) -> str:
@@ -120,8 +203,11 @@ def related_parties(data: PortfolioData, debtors: pd.Series | None = None) -> pd
 
     kin = _kin_paths(debtors, rel)
     if len(kin):
-        kin["category"] = [_kin_category(p, d, a) for p, d, a in
-                           zip(kin["path"], kin["degree"], kin["affinity"], strict=True)]
+        # a path fixes its degree and affinity: one category per distinct path
+        paths = kin.drop_duplicates("path")
+        category = {p: _kin_category(p, d, a) for p, d, a in
+                    zip(paths["path"], paths["degree"], paths["affinity"], strict=True)}
+        kin["category"] = kin["path"].map(category)
         found = kin.rename(columns={"party": "party_id"})[
             ["debtor_id", "party_id", "category", "path", "degree"]].copy()
         found["since"] = found["until"] = pd.NaT

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from clawback import __version__
@@ -148,8 +150,13 @@ def _evidence_dates(ids: pd.Series, data: PortfolioData) -> pd.Series:
     against them once."""
     wanted = pd.Index(pd.unique(ids.dropna().to_numpy(dtype=object)))
     found = pd.Series(pd.NaT, index=wanted, dtype="datetime64[ms]")
+    value_set = pa.array(wanted.to_numpy(dtype=object), pa.string())
     for frame, key in ((data.transfers, "transfer_id"), (data.titles, "title_transfer_id")):
-        position = wanted.get_indexer(frame[key])
+        # an Arrow hash join: 10M string probes in C++, not through a pandas index
+        keys = pa.array(frame[key].astype(str).to_numpy(dtype=object), pa.string()) if (
+            not isinstance(frame[key].dtype, (pd.StringDtype, pd.ArrowDtype))) else pa.array(
+            frame[key].array)
+        position = pc.fill_null(pc.index_in(keys, value_set=value_set), -1).to_numpy()
         hit = position >= 0
         found.iloc[position[hit]] = frame["date"].to_numpy(dtype="datetime64[ms]")[hit]
     return ids.map(found)
@@ -203,7 +210,7 @@ def score_portfolio(data: PortfolioData, *, seed: int = 7, trace_rule: str = "fi
                 if len(hits) else pd.Series(dtype=float))
     contrib = strength.reset_index(name="strength") if len(strength) else pd.DataFrame(
         columns=["case_id", "signal", "strength"])
-    contrib["weight"] = contrib["signal"].map(lambda s: sig[s]["weight"]).astype(float)
+    contrib["weight"] = contrib["signal"].map({s: sig[s]["weight"] for s in sig}).astype(float)
     contrib["points"] = contrib["weight"] * contrib["strength"]
     raw = contrib.groupby("case_id")["points"].sum()
     # capped at 100: contributions shrink in proportion so that the waterfall still adds up
@@ -220,8 +227,10 @@ def score_portfolio(data: PortfolioData, *, seed: int = 7, trace_rule: str = "fi
     scores["recoverable_estimate"] = scores["case_id"].map(
         _recoverable(hits, sig)).fillna(0.0).clip(upper=scores["claim_amount"].fillna(np.inf))
     scores["recoverable_estimate"] = scores["recoverable_estimate"].round(2)
-    top = contrib[contrib["points"] > 0].groupby("case_id")["signal"].agg(
-        lambda s: ";".join(s.head(3)))
+    # contributions are in (case, points descending, signal) order: the first three per case
+    positive = contrib[contrib["points"] > 0]
+    top = positive[positive.groupby("case_id").cumcount() < 3].groupby("case_id")[
+        "signal"].agg(";".join)
     scores["top_signals"] = scores["case_id"].map(top).fillna("")
     scores = scores.sort_values(["score", "case_id"], ascending=[False, True], kind="stable")
     scores["rank"] = np.arange(1, len(scores) + 1)
@@ -250,7 +259,8 @@ def _recoverable(hits: pd.DataFrame, table: dict[str, Any]) -> pd.Series:
     (a transfer found by two signals is not recovered twice)."""
     if hits.empty:
         return pd.Series(dtype=float)
-    rec = hits[hits["signal"].map(lambda s: table[s]["recoverable"]) & (hits["rule_ids"] != "")]
+    recoverable = {s: bool(table[s]["recoverable"]) for s in table}
+    rec = hits[hits["signal"].map(recoverable).astype(bool) & (hits["rule_ids"] != "")]
     totals: dict[str, float] = {}
     seen: dict[str, set[str]] = {}
     rec = rec.sort_values(["case_id", "amount", "signal"], ascending=[True, False, True])

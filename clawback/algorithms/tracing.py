@@ -46,15 +46,21 @@ every traced unit is accounted for exactly once (:attr:`TraceResult.summary`). `
 followed money still at an intermediary at the end of the data and within its horizon (it may
 still move on); ``expired`` money waited longer than the horizon (it may still be there).
 
-Complexity: one vectorized pass factorizes the payers and a time-respecting breadth-first
-search (``max_hops`` vectorized passes over integer codes) finds the accounts that traced money
-can reach, and when it can first get there. A balance does not depend on the rule, so the
-balances of those accounts are computed vectorized for every one of their transfers (the
-recursion ``B = max(0, B + x)`` is a running sum less its running minimum), and ``fifo``
+Complexity: one vectorized pass codes payers and payees as integers (one factorization of
+both columns) and a time-respecting breadth-first search (``max_hops`` vectorized passes over
+the codes) finds the accounts that traced money can reach, and when it can first get there.
+Time order is an integer sort; only where timestamps tie are the transfer ids compared, as
+fixed-width bytes (read straight from the Arrow buffer). A balance does not depend on the rule,
+so the balances of those accounts are computed vectorized for every one of their transfers
+(the recursion ``B = max(0, B + x)`` is a running sum less its running minimum), and ``fifo``
 positions likewise (a lot is a span on the account's cumulative-inflow axis; a payment consumes
-the span from what was paid out before to what is paid out after). The one Python loop runs in
-time order over the payments of those accounts and does work only for a payment from a source
-account in its window or from an account that holds followed money at that moment.
+the span from what was paid out before to what is paid out after). A payment whose payer cannot
+hold followed money yet (no first hop, nor a payment of a payer that may hold some, paid into
+it before: ``max_hops - 1`` vectorized passes) is a first hop worked out in bulk; under
+``fifo``, money left at an account that pays nothing more within the horizon stays there
+without the loop. The one Python loop runs in time order over the rest and does work only for
+a payment from a source account in its window or from an account that holds followed money at
+that moment.
 
 >>> import pandas as pd
 >>> day = pd.Timestamp("2024-01-01")
@@ -85,6 +91,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from clawback.errors import ClawbackError
 
@@ -351,9 +359,10 @@ def _check_values(transfers: pd.DataFrame, pick: np.ndarray, ts: np.ndarray) -> 
 
 def _check_visited(rows: pd.DataFrame) -> None:
     """Ids and payees of the payments the loop visits (ids end up in the audit chains)."""
-    dup = rows["transfer_id"].duplicated()
-    if dup.any():
-        raise ClawbackError(f"transfer_id {rows['transfer_id'][dup].iloc[0]!r} is not unique")
+    ids = rows["transfer_id"]
+    if len(pd.unique(ids)) != len(ids):           # one hash pass; the culprit only on failure
+        dup = ids.duplicated()
+        raise ClawbackError(f"transfer_id {ids[dup].iloc[0]!r} is not unique")
     missing = rows["dst"].isna()
     if missing.any():
         raise ClawbackError(f"transfer {rows['transfer_id'][missing].iloc[0]!r} has no dst")
@@ -371,20 +380,23 @@ class _Reach:
     cap: int
 
 
-def _reach(codes: np.ndarray, accounts: pd.Index, dst: pd.Series, ts: np.ndarray,
+def _reach(codes: np.ndarray, dst_codes: np.ndarray, pays: np.ndarray, ts: np.ndarray,
            source_codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
            params: TraceParams) -> _Reach:
     """Earliest arrival by time-respecting paths, one vectorized pass per hop (Bellman-Ford
     from the accounts whose earliest arrival changed; it ignores the horizon and amounts, so it
-    over-approximates, never under). ``codes``: the payer's position in ``accounts`` (the
-    accounts that pay anything), ``len(accounts)`` for a null payer."""
-    n = len(accounts)
+    over-approximates, never under). ``codes``/``dst_codes``: the payer's and the payee's
+    account code per transfer (``n = len(pays)``: null); ``pays``: per account, whether it
+    pays anything (an account that never pays is a dead end, never tracked)."""
+    n = len(pays)
     horizon = params.horizon_days * _NS_PER_DAY
     cap = _INF
     if len(ends) and (ends != _INF).all():
         cap = min(int(ends.max()) + (params.max_hops - 1) * horizon, int(_INF))
+    payer = np.append(pays, False)
     earliest = np.full(n + 1, _INF, dtype=np.int64)
     ok = source_codes >= 0
+    ok[ok] = payer[source_codes[ok]]
     np.minimum.at(earliest, source_codes[ok], starts[ok])
     changed = earliest < _INF
     tracked = changed.copy()
@@ -395,8 +407,8 @@ def _reach(codes: np.ndarray, accounts: pd.Index, dst: pd.Series, ts: np.ndarray
             continue
         idx = np.flatnonzero(changed[codes])
         idx = idx[(ts[idx] >= earliest[codes[idx]]) & (ts[idx] <= cap)]
-        payees = accounts.get_indexer(dst.iloc[idx])        # -1: never pays, a dead end
-        hit = payees >= 0
+        payees = dst_codes[idx]
+        hit = payer[payees]                                  # one that never pays: a dead end
         new = earliest.copy()
         np.minimum.at(new, payees[hit], ts[idx][hit])
         changed = new < earliest
@@ -405,9 +417,34 @@ def _reach(codes: np.ndarray, accounts: pd.Index, dst: pd.Series, ts: np.ndarray
     return _Reach(tracked, earliest, cap)
 
 
+def _byte_keys(ids: pd.Series) -> np.ndarray:
+    """The ids as fixed-width byte strings (numpy ``S``), which sort as the ids do (UTF-8 keeps
+    the order of code points): read straight from the Arrow buffer when all ids have the same
+    length, the usual case."""
+    if isinstance(ids.dtype, (pd.StringDtype, pd.ArrowDtype)):
+        arr = pa.array(ids.array)
+    else:
+        arr = pa.array(ids.astype(str).to_numpy(dtype=object), pa.string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_string(arr.type):
+        arr = arr.cast(pa.string())
+    if len(arr) and arr.null_count == 0:
+        lengths = pc.binary_length(arr)
+        width = lengths[0].as_py()
+        if width and pc.all(pc.equal(lengths, width)).as_py():
+            offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)
+            start = int(offsets[arr.offset])
+            data = arr.buffers()[2]
+            return np.frombuffer(data, dtype=f"S{width}", count=len(arr),
+                                 offset=start)
+    return np.asarray(arr.cast(pa.binary()).to_numpy(zero_copy_only=False)).astype("S")
+
+
 def _time_order(ts: np.ndarray, ids: pd.Series, at: np.ndarray) -> np.ndarray:
     """Positions that put ``ts`` in (timestamp, transfer_id) order (``ids.iloc[at]`` are the
-    ids): an integer sort, then the ids only where timestamps tie (they must differ there)."""
+    ids): an integer sort, then the ids, as byte strings, only where timestamps tie (they must
+    differ there)."""
     order = np.argsort(ts, kind="stable")
     tie = ts[order][1:] == ts[order][:-1]
     if tie.any():
@@ -415,12 +452,15 @@ def _time_order(ts: np.ndarray, ids: pd.Series, at: np.ndarray) -> np.ndarray:
         tied[1:] |= tie
         tied[:-1] |= tie
         group = order[tied]
-        by_id = pd.DataFrame({"ts": ts[group], "id": ids.iloc[at[group]].to_numpy()})
-        dup = by_id.duplicated()
-        if dup.any():
-            raise ClawbackError(f"transfer_id {by_id['id'][dup].iloc[0]!r} is not unique")
-        by_id = by_id.sort_values(["ts", "id"], kind="stable")
-        order[tied] = group[by_id.index.to_numpy()]
+        key = _byte_keys(ids.iloc[at[group]])
+        group_ts = ts[group]
+        sub = np.lexsort((key, group_ts))
+        key, group_ts = key[sub], group_ts[sub]
+        same = np.flatnonzero((group_ts[1:] == group_ts[:-1]) & (key[1:] == key[:-1]))
+        if len(same):
+            culprit = ids.iloc[at[group[sub[same[0]]]]]
+            raise ClawbackError(f"transfer_id {culprit!r} is not unique")
+        order[tied] = group[sub]
     return order
 
 
@@ -447,16 +487,19 @@ class _Plan:
 
 def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts: np.ndarray,
           ends: np.ndarray, params: TraceParams) -> _Plan:
-    codes, uniques = pd.factorize(transfers["src"], sort=False)
+    # payers and payees in one code space (n: null), so that all the rest works on integers
+    size = len(transfers)
+    both, uniques = pd.factorize(pd.concat([transfers["src"], transfers["dst"]],
+                                           ignore_index=True), sort=False)
     accounts = pd.Index(uniques)
     n = len(accounts)
-    codes = np.where(codes < 0, n, codes)
-    reach = _reach(codes, accounts, transfers["dst"], ts,
-                   accounts.get_indexer(sources["account_id"]), starts, ends, params)
-    into = transfers["dst"].isin(accounts[reach.tracked[:n]]).to_numpy(dtype=bool)
-    pick = np.flatnonzero((reach.tracked[codes] | into) & (ts <= reach.cap))
-    dst_codes = accounts.get_indexer(transfers["dst"].iloc[pick])
-    dst_codes = np.where(dst_codes < 0, n, dst_codes)
+    both = np.where(both < 0, n, both)
+    codes, all_dst = both[:size], both[size:]
+    pays = np.bincount(codes, minlength=n + 1)[:n] > 0
+    reach = _reach(codes, all_dst, pays, ts, accounts.get_indexer(sources["account_id"]),
+                   starts, ends, params)
+    pick = np.flatnonzero((reach.tracked[codes] | reach.tracked[all_dst]) & (ts <= reach.cap))
+    dst_codes = all_dst[pick]
     moves = codes[pick] != dst_codes                 # a payment to oneself moves nothing
     pick, dst_codes = pick[moves], dst_codes[moves]
     _check_values(transfers, pick, ts)
@@ -464,45 +507,56 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
     pick, dst_code = pick[order], dst_codes[order]
     m = len(pick)
     src_code = codes[pick]
+    del both, codes, all_dst, order
     row_ts = ts[pick]
     outs = np.flatnonzero(reach.tracked[src_code])
     ins = np.flatnonzero(reach.tracked[dst_code])
     amount = transfers["amount"].to_numpy(dtype=float)[pick]
-    # entries: one per (tracked account, transfer), in (account, time) order
+    # entries: one per (tracked account, transfer), in (account, time) order; the arrays over
+    # all entries are few, and dropped as soon as they are used (they are the trace's peak)
     acc = np.concatenate([src_code[outs], dst_code[ins]])
     rank = np.concatenate([outs, ins])
     delta = np.concatenate([-amount[outs], amount[ins]])
+    del amount
     order = np.lexsort((rank, acc))
     acc, rank, delta = acc[order], rank[order], delta[order]
     is_out = order < len(outs)
-    grouped = pd.Series(delta).groupby(acc, sort=False)
-    running = grouped.cumsum().to_numpy()
+    del order
+    running = pd.Series(delta).groupby(acc, sort=False).cumsum().to_numpy()
     low = pd.Series(running).groupby(acc, sort=False).cummin().to_numpy()
     b_after = running - np.minimum(low, 0.0)                 # B = max(0, B + x), vectorized
+    del running, low
     inflow = np.maximum(delta, 0.0)
+    del delta
     i_after = pd.Series(inflow).groupby(acc, sort=False).cumsum().to_numpy()
-    p_after = i_after - b_after                              # paid out so far (fifo position)
     first = np.ones(len(acc), dtype=bool)
     first[1:] = acc[1:] != acc[:-1]
-    b_before = np.where(first, 0.0, np.roll(b_after, 1))
-    p_before = np.where(first, 0.0, np.roll(p_after, 1))
-    i_before = i_after - inflow
-    entry = np.arange(len(acc))
+    del acc
     out_entry = np.full(m, -1, dtype=np.int64)
-    out_entry[rank[is_out]] = entry[is_out]
+    out_entry[rank[is_out]] = np.flatnonzero(is_out)
     in_entry = np.full(m, -1, dtype=np.int64)
-    in_entry[rank[~is_out]] = entry[~is_out]
+    in_entry[rank[~is_out]] = np.flatnonzero(~is_out)
+    del rank, is_out
     # the loop visits the payments of tracked accounts from when traced money can be there
     visit = outs[row_ts[outs] >= reach.earliest[src_code[outs]]]
     src_entry = out_entry[visit]
     dst_entry = in_entry[visit]
+    del out_entry, in_entry
+    # per visited payment: the payer's balance and paid-out position (cumulative inflow less
+    # balance) before and after it, and the payee's cumulative inflow before it
+    start = first[src_entry]
+    prev = src_entry - 1                  # -1 only where the entry is its account's first
+    balance = np.where(start, 0.0, b_after[prev])
+    paid_before = np.where(start, 0.0, i_after[prev] - b_after[prev])
+    paid_after = i_after[src_entry] - b_after[src_entry]
+    into = np.maximum(dst_entry, 0)
+    dst_base = np.where(dst_entry >= 0, i_after[into] - inflow[into], 0.0)
+    del i_after, inflow, first
     rows = transfers[["transfer_id", "src", "dst", "amount"]].iloc[pick[visit]]
     rows = rows.assign(ts=row_ts[visit]).reset_index(drop=True)
     _check_visited(rows)
-    return _Plan(rows, b_before[src_entry],
-                 p_before[src_entry], p_after[src_entry], src_entry, dst_entry,
-                 np.where(dst_entry >= 0, i_before[dst_entry], 0.0), b_after, accounts,
-                 src_code[visit], dst_code[visit])
+    return _Plan(rows, balance, paid_before, paid_after, src_entry, dst_entry, dst_base,
+                 b_after, accounts, src_code[visit], dst_code[visit])
 
 
 # -- the trace ---------------------------------------------------------------------------------
@@ -578,7 +632,8 @@ class _FirstHop:
     only adds what they leave at a tracked payee. ``names``: account codes (payers first, as in
     the plan) → ids; ``dst``: the payee's code per visited payment; ``sink_of``: case × account
     key → (party, kind); ``own``: case × account keys of the cases' source accounts; ``width``:
-    the key multiplier."""
+    the key multiplier; ``stays``: per visited payment, whether what it leaves at its payee
+    stays there (:func:`_stays`)."""
 
     pairs: pd.DataFrame
     pure: np.ndarray
@@ -590,27 +645,35 @@ class _FirstHop:
     width: int
     live: dict[int, list[tuple[int, float]]]
     dead: dict[int, float]
+    stays: np.ndarray
 
 
 def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, names: pd.Index,
                 width: int) -> dict[int, tuple[str, str]]:
     """case × account key -> (party, kind); an account of several parties joins them with '+'
-    (parties and kinds each sorted and unique)."""
-    frame = pd.DataFrame({c: sinks[c].astype(str).to_numpy(dtype=object)
-                          for c in ("case_id", "account_id", "party_id", "kind")})
-    frame = frame.drop_duplicates()
-    case = case_index.get_indexer(pd.Index(frame["case_id"]))
-    account = names.get_indexer(pd.Index(frame["account_id"]))
+    (parties and kinds each sorted and unique). Deduplicated and sorted on integer codes
+    (parties and kinds coded in sorted order), the strings looked up at the end."""
+    case = case_index.get_indexer(pd.Index(sinks["case_id"].astype(str)))
+    account = names.get_indexer(pd.Index(sinks["account_id"].astype(str)))
     keep = (case >= 0) & (account >= 0)       # other sinks are never paid in the trace
-    frame = frame[keep].assign(key=case[keep].astype(np.int64) * width + account[keep])
-    frame = frame.sort_values(["key", "party_id", "kind"], kind="stable")
-    single = ~frame["key"].duplicated(keep=False)
-    out = dict(zip(frame["key"][single].tolist(),
-                   zip(frame["party_id"][single].tolist(), frame["kind"][single].tolist(),
+    party_code, parties = pd.factorize(sinks["party_id"].astype(str)[keep], sort=True)
+    kind_code, kinds = pd.factorize(sinks["kind"].astype(str)[keep], sort=True)
+    frame = pd.DataFrame({"key": case[keep].astype(np.int64) * width + account[keep],
+                          "party": party_code, "kind": kind_code}).drop_duplicates()
+    frame = frame.sort_values(["key", "party", "kind"], kind="stable")
+    party_of = np.asarray(parties, dtype=object)
+    kind_of = np.asarray(kinds, dtype=object)
+    single = ~frame["key"].duplicated(keep=False).to_numpy()
+    key = frame["key"].to_numpy()
+    party = frame["party"].to_numpy()
+    kind = frame["kind"].to_numpy()
+    out = dict(zip(key[single].tolist(),
+                   zip(party_of[party[single]].tolist(), kind_of[kind[single]].tolist(),
                        strict=True), strict=True))
-    for key, group in frame[~single].groupby("key", sort=False):
-        out[int(str(key))] = ("+".join(dict.fromkeys(group["party_id"])),
-                         "+".join(sorted(set(group["kind"]))))
+    many = ~single
+    for k, group in frame[many].groupby("key", sort=False):
+        out[int(str(k))] = ("+".join(dict.fromkeys(party_of[group["party"].to_numpy()])),
+                            "+".join(sorted(set(kind_of[group["kind"].to_numpy()]))))
     return out
 
 
@@ -620,13 +683,9 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.D
     rows = plan.rows
     m = len(rows)
     n = len(plan.accounts)
-    dst = plan.dst_code.copy()
-    outside = dst >= n
-    dst_names = rows["dst"].to_numpy(dtype=object)
-    extra = pd.Index(pd.unique(dst_names[outside]))
-    dst[outside] = n + extra.get_indexer(dst_names[outside])
-    names = plan.accounts.append(extra)
-    width = len(names) + 1
+    dst = plan.dst_code
+    names = plan.accounts
+    width = n + 1
     case_index = pd.Index(cases)
     s_case = case_index.get_indexer(pd.Index(sources["case_id"])).astype(np.int64)
     s_account = names.get_indexer(pd.Index(sources["account_id"])).astype(np.int64)
@@ -644,16 +703,51 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.D
                        own_keys)
     pairs = pairs[~internal][["row", "case"]].drop_duplicates()
     pairs = pairs.sort_values(["row", "case"], kind="stable", ignore_index=True)
-    # a payment is pure while no followed money has been paid into its payer
-    first_in = np.full(n + 1, m, dtype=np.int64)
-    into = np.flatnonzero(plan.dst_entry >= 0)
-    np.minimum.at(first_in, plan.dst_code[into], into)
-    pure = np.arange(m) < first_in[src]
-    cash = pd.Series(names.to_numpy(dtype=object)).astype(str).str.startswith(
-        CASH_PREFIX).to_numpy(dtype=bool)
+    # a payment is pure while no followed money can have been paid into its payer: followed
+    # money moves only with a first hop, or with a payment of a payer that may hold some, and
+    # a lot is passed on at most max_hops - 1 times (libr: once more, as money no longer
+    # followed still counts there)
+    position = np.arange(m)
+    tracked_payee = plan.dst_entry >= 0
+    deposits = np.zeros(m, dtype=bool)
+    deposits[pairs["row"].to_numpy()] = True
+    may_hold = np.zeros(m, dtype=bool)
+    for _ in range(params.max_hops - (params.rule != "libr")):
+        first_in = np.full(n + 1, m, dtype=np.int64)
+        into = np.flatnonzero(deposits & tracked_payee)
+        np.minimum.at(first_in, plan.dst_code[into], into)
+        holds = position > first_in[src]
+        if not (holds & ~may_hold).any():
+            break
+        may_hold |= holds
+        deposits = holds
+    pure = ~may_hold
+    cash = np.append(pd.Series(names.to_numpy(dtype=object)).astype(str).str.startswith(
+        CASH_PREFIX).to_numpy(dtype=bool), False)           # slot n: a null payee
     return _FirstHop(pairs, pure, names.to_numpy(dtype=object), dst, cash,
                      _sink_table(sinks, case_index, names, width), set(own_keys.tolist()),
-                     width, {}, {})
+                     width, {}, {}, _stays(plan, params))
+
+
+def _stays(plan: _Plan, params: TraceParams) -> np.ndarray:
+    """Per visited payment, under ``fifo``: whether money it leaves at its payee stays there
+    for good (the payee pays nothing more within the horizon after it). Such money is never
+    passed on, and a fifo queue is a span of positions that other lots do not move, so it is
+    left where it is, like money at an account that never pays (the loop need not keep it).
+    Under the other rules what sits in an account weighs on what leaves it: all False."""
+    m = len(plan.rows)
+    if params.rule != "fifo" or m == 0:
+        return np.zeros(m, dtype=bool)
+    ts = plan.rows["ts"].to_numpy()
+    by_payer = np.lexsort((np.arange(m), plan.src_code))
+    keys = plan.src_code[by_payer].astype(np.int64) * (m + 1) + by_payer
+    wanted = plan.dst_code.astype(np.int64) * (m + 1) + np.arange(m)
+    at = np.searchsorted(keys, wanted, side="right")
+    has = at < m
+    nxt = by_payer[np.minimum(at, m - 1)]
+    has &= plan.src_code[nxt] == plan.dst_code
+    horizon = params.horizon_days * _NS_PER_DAY
+    return ~has | (ts[nxt] - ts > horizon)
 
 
 def _first_hop_tally(first: _FirstHop, plan: _Plan, out: _Out, end_of_data: int,
@@ -697,7 +791,8 @@ def _first_hop_tally(first: _FirstHop, plan: _Plan, out: _Out, end_of_data: int,
         dead += np.bincount(row, weights=share, minlength=len(plan.rows))
         row, case, share = row[:0], case[:0], share[:0]
     else:
-        leaf = plan.dst_entry[row] < 0        # at an account that never pays: it stays there
+        # at an account that never pays (or, fifo, not within the horizon): it stays there
+        leaf = (plan.dst_entry[row] < 0) | first.stays[row]
         arrival = plan.rows["ts"].to_numpy()[row[leaf]]
         waited = (end_of_data - arrival) > params.horizon_days * _NS_PER_DAY
         out.expired += np.bincount(case[leaf][waited], weights=share[leaf][waited],
@@ -743,6 +838,7 @@ def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
     amounts = rows["amount"].to_numpy(dtype=float)[visit].tolist()
     times = rows["ts"].to_numpy()[visit].tolist()
     pures = pure[visit].tolist()
+    stays = first.stays[visit].tolist()
     balance, paid_before, paid_after = (plan.balance[visit].tolist(),
                                         plan.paid_before[visit].tolist(),
                                         plan.paid_after[visit].tolist())
@@ -750,7 +846,7 @@ def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
                                       plan.dst_entry[visit].tolist(),
                                       plan.dst_base[visit].tolist())
     b_after = plan.b_after
-    cash = first.cash
+    cash = first.cash.tolist()                  # list indexing beats numpy scalars here
     sink_of = first.sink_of
     own = first.own
     width = first.width
@@ -813,7 +909,7 @@ def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
                 dead += amt
                 continue
             live.append(_Lot(amt, t, c, hop, chain))
-        if dst_entry[i] < 0:
+        if dst_entry[i] < 0 or stays[i]:
             leaves.extend(live)
             continue
         if live or (libr and dead > 0):

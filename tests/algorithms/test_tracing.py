@@ -188,6 +188,33 @@ def test_ties_in_time_are_broken_by_transfer_id():
             assert got(trace(t, K1, SPOUSE_S, TraceParams(rule=rule))) == expected
 
 
+
+@pytest.mark.parametrize("payer_id,dtype,carries", [
+    ("t10", "str", False),        # string order, not numeric: "t10" sorts before "t9"...
+    ("t90", "str", True),         # ...a longer id with "t9" as prefix after it
+    ("u", "str", True),           # ids of unequal length
+    ("t10", object, False),       # object columns order the same way
+    ("t90", object, True),
+    ("转账-1", "str", True),      # UTF-8 sorts as code points: "转" (U+8F6C) after "t"
+    ("Zz", "str", False),         # upper case sorts before lower case
+])
+def test_tie_break_is_string_order_of_any_ids(payer_id, dtype, carries):
+    # D pays X ("t9") and X pays S (payer_id) at the same instant: X's payment carries the
+    # money only if its id sorts after "t9". With and without a tied id of another length
+    # (ids of one length are compared straight from the Arrow buffer).
+    for extra in ([], [("a-much-longer-id", "Y", "Z", 5, 1)]):
+        t = transfers(("t9", "D", "X", 100, 1), (payer_id, "X", "S", 100, 1), *extra)
+        t["transfer_id"] = t["transfer_id"].astype(dtype)
+        expected = {("K1", "spouse-1"): 100.0} if carries else {}
+        for rule in RULES:
+            assert got(trace(t, K1, SPOUSE_S, TraceParams(rule=rule))) == expected
+
+
+def test_repeated_id_at_the_same_instant_is_named():
+    t = transfers(("t1", "D", "X", 100, 1), ("t1", "X", "S", 100, 1))
+    with pytest.raises(ClawbackError, match="'t1' is not unique"):
+        trace(t, K1, SPOUSE_S)
+
 @pytest.mark.parametrize("wait,reached", [(30, 100.0), (31, 0.0)])
 def test_horizon(wait, reached):
     # D pays X on day 0; X pays S after ``wait`` days; the horizon is 30 days, inclusive.
