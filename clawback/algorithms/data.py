@@ -18,10 +18,16 @@ from clawback.graph.store import GraphStore
 __all__ = ["PortfolioData"]
 
 
+def _frame(table: pa.Table) -> pd.DataFrame:
+    """``table`` as a frame, releasing each Arrow column as it is converted: the caller must
+    hold no other reference to ``table`` (at 10M transfers the Arrow and pandas copies of the
+    same string columns held together were gigabytes of the scoring's peak)."""
+    return table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True)
+
+
 def _nodes(store: GraphStore, label: str, columns: list[str]) -> pd.DataFrame:
     key = store.schema.nodes[label].key
-    table = store.node_table(label, columns)
-    return table.sort_by(key).to_pandas(date_as_object=False)
+    return _frame(store.node_table(label, columns).sort_by(key))
 
 
 def _edge_arrow(store: GraphStore, rel_type: str, columns: list[str], *,
@@ -31,7 +37,7 @@ def _edge_arrow(store: GraphStore, rel_type: str, columns: list[str], *,
 
 
 def _edges(store: GraphStore, rel_type: str, columns: list[str]) -> pd.DataFrame:
-    return _edge_arrow(store, rel_type, columns).to_pandas(date_as_object=False)
+    return _frame(_edge_arrow(store, rel_type, columns))
 
 
 def _lookup(keys: pa.ChunkedArray, index: pa.Array, values: pa.Array) -> pa.Array:
@@ -64,7 +70,6 @@ class PortfolioData:
         account_table = store.node_table(
             "Account", ["account_id", "holder_id", "account_type", "synthetic", "opened_date"]
         ).sort_by("account_id")
-        accounts = account_table.to_pandas(date_as_object=False)
         # transfers stay in the store's order (sorting 10M string keys costs more than all the
         # scoring): every signal orders what it aggregates itself
         t = _edge_arrow(store, "TRANSFERRED_TO",
@@ -76,7 +81,11 @@ class PortfolioData:
             ["src", "dst", *t.column_names[4:]])
         t = t.append_column("src_holder", _lookup(t["src"], ids, holders))
         t = t.append_column("dst_holder", _lookup(t["dst"], ids, holders))
-        transfers = t.to_pandas(date_as_object=False)
+        del ids, holders
+        transfers = _frame(t)
+        del t
+        accounts = _frame(account_table)
+        del account_table
         acquired = _edges(store, "ACQUIRED_TITLE",
                           ["title_transfer_id", "from_party", "date", "price", "market_value",
                            "share", "src_file", "src_row"])

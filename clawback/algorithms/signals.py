@@ -1300,8 +1300,15 @@ name the enabler and how many unrelated debtors paid it."""
 
 def run_signals(ctx: Context) -> pd.DataFrame:
     """Every signal's hits, then the community context of the flagged cases (S15, no points)."""
-    frames = [f(ctx) for f, code in zip(SIGNALS.values(), SIGNALS, strict=True)
-              if code != "S15"]
+    frames = []
+    for code, signal in SIGNALS.items():
+        if code == "S15":
+            continue
+        frames.append(signal(ctx))
+        if code == "S13":
+            # the fund trace's audit (one row per traced piece per hop: the largest frame of
+            # the scoring) has no reader after the round trips
+            ctx.cache.pop("trace", None)
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=HIT_COLUMNS)

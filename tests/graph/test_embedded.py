@@ -148,3 +148,39 @@ def test_neighbourhood_walks_both_directions_and_stops_at_the_limit(tmp_path):
         assert small.truncated and len(small.nodes) == 3
         assert {(e["from_label"], e["from"]) for e in small.edges} <= \
             {(n["label"], n["key"]) for n in small.nodes}
+
+
+def _edge_rows_by_key_join(store, rel_type, column):
+    """The same relationships read the slow way: the end nodes' keys joined by the engine."""
+    rows = []
+    rel = SCHEMA.relationships[rel_type]
+    for a in rel.from_labels:
+        for b in rel.to_labels:
+            ka, kb = SCHEMA.nodes[a].key, SCHEMA.nodes[b].key
+            result = store.query(f"MATCH (a:{a})-[r:{rel_type}]->(b:{b}) "
+                                 f"RETURN a.{ka}, b.{kb}, r.{column}", {})
+            rows += [(f, t, a, b, c) for f, t, c in result.rows]
+    return sorted(rows)
+
+
+def test_edge_table_maps_offsets_to_keys_even_after_deletes(tmp_path):
+    """edge_table reads the end nodes' internal offsets and maps them to keys: deleted nodes
+    leave unused offsets, later nodes may take new ones; every row must keep its own keys."""
+    ids = [f"P{i}" for i in range(1, 9)]
+    with LadybugStore(tmp_path / "s") as store:
+        store.apply(ChangeSet([NodeChanges("Person", _persons(*ids), _empty("Person"))],
+                              [RelChanges("RELATED_TO", (), [RelGroup(
+                                  "Person", "Person",
+                                  _ties(("P1", "P8"), ("P3", "P2"), ("P7", "P4"),
+                                        ("P6", "P5")))])]))
+        store._run("MATCH (n:Person) WHERE n.person_id IN ['P2', 'P5', 'P8'] DETACH DELETE n")
+        store.apply(ChangeSet([NodeChanges("Person", _persons("P9", "Q1"), _empty("Person"))],
+                              [RelChanges("RELATED_TO", (), [RelGroup(
+                                  "Person", "Person", _ties(("Q1", "P1"), ("P9", "P7")))])]))
+        edges = store.edge_table("RELATED_TO", ["relation_id"])
+        got = sorted(zip(*(edges.column(c).to_pylist()
+                           for c in ["from", "to", "from_label", "to_label", "relation_id"]),
+                         strict=True))
+        assert got == _edge_rows_by_key_join(store, "RELATED_TO", "relation_id")
+        assert sorted(r[4] for r in got) == ["rP7P4", "rP9P7", "rQ1P1"]
+        assert edges.schema.field("from").type == pa.string()
