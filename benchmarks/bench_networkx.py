@@ -48,6 +48,7 @@ from collections import defaultdict, deque
 from pathlib import Path
 from typing import Any
 
+import igraph  # noqa: F401  (imported up front: clawback loads it lazily, and an import is not work)
 import networkx as nx
 import numpy as np
 import pandas as pd
