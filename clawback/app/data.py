@@ -115,18 +115,23 @@ def _frame(result: QueryResult) -> pd.DataFrame:
     return pd.DataFrame(result.rows, columns=result.columns)
 
 
-def _names(store: GraphStore, ids: Sequence[str]) -> dict[str, str]:
-    """Display names of persons and companies by id (ids that are neither keep no name)."""
+def _parties(store: GraphStore, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Label and display name of persons and companies by id (other ids are left out)."""
     keys = sorted({str(i) for i in ids if i is not None and str(i)})
-    names: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
     if not keys:
-        return names
+        return found
     for label, key in (("Person", "person_id"), ("Company", "company_id")):
         # UNWIND + a match on the key is a key lookup on both engines (IN scans the label)
         rows = store.query(f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) "
                            f"RETURN n.{key}, n.name", {"keys": keys}).rows
-        names.update({str(k): str(n) for k, n in rows if n is not None})
-    return names
+        found.update({str(k): (label, "" if n is None else str(n)) for k, n in rows})
+    return found
+
+
+def _names(store: GraphStore, ids: Sequence[str]) -> dict[str, str]:
+    """Display names of persons and companies by id (ids that are neither keep no name)."""
+    return {k: name for k, (_, name) in _parties(store, ids).items() if name}
 
 
 def _where_key(store: GraphStore, var: str, label: str, keys: Sequence[str]
@@ -205,7 +210,7 @@ def debtor_accounts(store: GraphStore, debtor_id: str, label: str = "Person") ->
 
 TRANSFER_COLUMNS = ["transfer_id", "direction", "date", "timestamp", "amount", "currency",
                     "channel", "memo", "account", "counter_account", "counter_holder",
-                    "counter_name"]
+                    "counter_name", "counter_label"]
 
 
 def debtor_transfers(store: GraphStore, accounts: Sequence[str]) -> pd.DataFrame:
@@ -244,9 +249,11 @@ def debtor_transfers(store: GraphStore, accounts: Sequence[str]) -> pd.DataFrame
         len(out) or len(inc)) else pd.DataFrame(columns=TRANSFER_COLUMNS[:-1])
     # an own-account move appears once each way; keep the outgoing side
     both = both.drop_duplicates("transfer_id", keep="first")
-    names = _names(store, both["counter_holder"].dropna().astype(str).tolist())
+    parties = _parties(store, both["counter_holder"].dropna().astype(str).tolist())
     both["counter_name"] = both["counter_holder"].map(
-        lambda h: names.get(str(h), "") if h is not None else "")
+        lambda h: parties.get(str(h), ("", ""))[1] if h is not None else "")
+    both["counter_label"] = both["counter_holder"].map(
+        lambda h: parties.get(str(h), ("", ""))[0] if h is not None else "")
     both["amount"] = both["amount"].astype(float)
     both["date"] = pd.to_datetime(both["date"], errors="coerce")
     both = both.sort_values(["timestamp", "transfer_id"], kind="stable").reset_index(drop=True)

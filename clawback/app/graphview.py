@@ -81,16 +81,18 @@ def debtor_graph(facts: dict[str, Any], relatives: pd.DataFrame, companies: pd.D
                                                             t["counter_account"], strict=True)]
         sums = t.groupby(["other", "direction"], sort=True).agg(
             amount=("amount", "sum"), n=("transfer_id", "size"),
-            name=("counter_name", "first")).reset_index()
+            name=("counter_name", "first"),
+            label=("counter_label", "first")).reset_index()
         for r in sums.to_dict("records"):
             other = str(r["other"])
             if other == debtor:
                 continue
-            kind = "Person" if not other.startswith("cash:") else "Account"
+            kind = ("Account" if other.startswith("cash:") else
+                    "Company" if r["label"] == "Company" or other in set(companies.get(
+                        "company_id", pd.Series(dtype=str))) else "Person")
             if other not in g.nodes:
                 label = _text(r["name"]) or ("现金/cash" if kind == "Account" else other)
-                g.node(other, label, "Company" if other in set(companies.get(
-                    "company_id", pd.Series(dtype=str))) else kind, f"{label} ({other})")
+                g.node(other, label, kind, f"{label} ({other})")
             a, b = (debtor, other) if r["direction"] == "out" else (other, debtor)
             g.edge(a, b, "TRANSFERRED_TO", float(r["amount"]),
                    f"{int(r['n'])} × {float(r['amount']):,.0f}")
@@ -177,7 +179,8 @@ def render_html(graph: Graph, lang: str = "zh", height: int = 620) -> str:
     for n in sorted(graph.nodes.values(), key=lambda n: n["id"]):
         net.add_node(n["id"], label=n["label"], title=n["title"], color=COLOURS[n["kind"]],
                      shape="box" if n["kind"] in ("Company", "Property") else "dot",
-                     size=28 if n["kind"] == "debtor" else 14, group=n["kind"])
+                     size=28 if n["kind"] == "debtor" else 14)
+        # no vis "group": its palette would override the colours by node type
     largest = max((e["amount"] for e in graph.edges), default=0.0)
     for e in graph.edges:
         net.add_edge(e["from"], e["to"], title=e["title"], width=_width(e["amount"], largest),

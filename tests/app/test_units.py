@@ -95,3 +95,41 @@ def test_lean_transfer_lookup_matches_the_plain_matches(scenario_store):
             assert dict(zip(got["transfer_id"], got["direction"], strict=True)) == plain, debtor
             seen_in += (got["direction"] == "in").sum()
         assert seen_in > 0
+
+
+def test_graph_colours_counterparties_by_their_node_type(scenario_store):
+    """The employer, the bank and the hospital are companies the debtor has no role in: the
+    graph still draws them as companies, and the relatives as persons."""
+    from clawback.app.graphview import debtor_graph
+
+    with LadybugStore(scenario_store, read_only=True) as store:
+        facts = data.case_facts(store, "K04")
+        accounts = data.debtor_accounts(store, "D04")
+        transfers = data.debtor_transfers(store, accounts["account_id"].tolist())
+        relatives = data.debtor_relatives(store, "D04")
+        companies = data.debtor_companies(store, ["D04", *relatives["person_id"]])
+        properties = data.debtor_properties(store, ["D04", *relatives["person_id"]])
+    assert {"EMP", "BANK"} <= set(transfers.loc[transfers["counter_label"] == "Company",
+                                                "counter_holder"])
+    graph = debtor_graph(facts, relatives, companies, transfers, properties)
+    kinds = {node_id: node["kind"] for node_id, node in graph.nodes.items()}
+    assert kinds["EMP"] == "Company" and kinds["BANK"] == "Company"
+    assert all(kinds[p] == "Person" for p in relatives["person_id"] if p in kinds)
+
+
+def test_graph_nodes_carry_their_type_colour():
+    """Each node is drawn in its type's colour (a vis "group" would repaint it)."""
+    import json as _json
+
+    from clawback.app.graphview import COLOURS, Graph, render_html
+
+    g = Graph()
+    g.node("D1", "债务人", "debtor", "D1")
+    g.node("P1", "亲属", "Person", "P1")
+    g.node("C1", "公司", "Company", "C1")
+    g.edge("D1", "C1", "TRANSFERRED_TO", 100.0, "1 × 100")
+    page = render_html(g, "zh")
+    nodes = _json.loads(page.rsplit("var data = ", 1)[1].split(";\n", 1)[0])["nodes"]
+    assert {n["id"]: n["color"] for n in nodes} == {
+        "D1": COLOURS["debtor"], "P1": COLOURS["Person"], "C1": COLOURS["Company"]}
+    assert not any("group" in n for n in nodes)
