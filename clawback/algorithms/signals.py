@@ -359,6 +359,12 @@ def _fmt_money(amount: float, currency: str) -> str:
     return f"{currency} {amount:,.0f}"
 
 
+def _cents(amount: pd.Series | np.ndarray) -> np.ndarray:
+    """Amounts rounded to whole cents, as floats: their sums are exact (below 2**53 cents), so
+    they do not depend on the order the store returned the rows in; divide by 100 after."""
+    return np.round(np.asarray(amount, dtype=float) * 100.0)
+
+
 def _materiality(amount: pd.Series, claim: pd.Series, full_share: float) -> pd.Series:
     """Strength of an act from its amount relative to the claim: an act the law reaches counts
     half on its own, the other half grows with the amount up to ``full_share`` of the claim;
@@ -815,11 +821,13 @@ def related_share(ctx: Context) -> pd.DataFrame:
     to related parties or cash; counted above one half."""
     out = ctx.out
     o = out[out["win"].to_numpy(bool) & (~out["own"].to_numpy(bool) | out["cash"].to_numpy(bool))]
-    o = o.assign(rel=np.where(o["related"].to_numpy(bool) | o["cash"].to_numpy(bool),
-                              o["amount"], 0.0))
-    g = o.groupby("case_id").agg(total=("amount", "sum"), rel=("rel", "sum"),
+    cents = _cents(o["amount"])
+    o = o.assign(cents=cents, rel=np.where(o["related"].to_numpy(bool) | o["cash"].to_numpy(bool),
+                                           cents, 0.0))
+    g = o.groupby("case_id").agg(total=("cents", "sum"), rel=("rel", "sum"),
                                  claim=("claim", "first"),
                                  currency=("claim_currency", "first")).reset_index()
+    g["total"], g["rel"] = g["total"] / 100.0, g["rel"] / 100.0
     g["share"] = g["rel"] / g["total"].where(g["total"] > 0, 1.0)
     g["amount"] = g["rel"]
     g["strength"] = ((g["share"] - 0.5) / 0.4).clip(0.0, 1.0) * _materiality(
@@ -1205,9 +1213,9 @@ def depletion(ctx: Context) -> pd.DataFrame:
 
     def per_case(frame: pd.DataFrame, mask: np.ndarray) -> pd.Series:
         """Amounts summed per case (in the cases' order) where ``mask`` holds: a bincount."""
-        total = np.bincount(frame["ci"].to_numpy()[mask], frame["amount"].to_numpy(float)[mask],
+        total = np.bincount(frame["ci"].to_numpy()[mask], _cents(frame["amount"])[mask],
                             minlength=n)
-        return pd.Series(total, index=cases.index)
+        return pd.Series(total / 100.0, index=cases.index)
 
     o, i = ctx.out, ctx.inflow
     o_ext = ~o["own"].to_numpy(bool) | o["cash"].to_numpy(bool)
@@ -1245,7 +1253,8 @@ def depletion(ctx: Context) -> pd.DataFrame:
     to_kin = pd.MultiIndex.from_arrays([titles["debtor_id"], titles["to_party"]]).isin(tied)
     given = titles[(value > 0) & ((price <= 0) | (to_kin & (price < 0.9 * value)))]
     conveyed = (value - price).clip(lower=0.0)[given.index].groupby(given["case_id"]).sum()
-    away = (rel.groupby("case_id")["amount"].sum().reindex(cases.index).fillna(0.0)
+    away = ((pd.Series(_cents(rel["amount"]), index=rel.index).groupby(rel["case_id"]).sum()
+             / 100.0).reindex(cases.index).fillna(0.0)
             + cash_excess + conveyed.reindex(cases.index).fillna(0.0))
     share = (away / had.where(had > 0, np.inf)).fillna(0.0)
     g = pd.DataFrame({"had": had, "left": left, "away": away, "share": share,

@@ -433,3 +433,27 @@ def test_community_context_bounded_by_portfolio_size(data, monkeypatch, always, 
     hits = signals.run_signals(ctx)
     assert (hits["signal"] == "S12").any()
     assert (hits["signal"] == "S15").any() == expect
+
+
+def test_store_row_order_changes_nothing(tmp_path):
+    """The stores return transfers in their own order (the embedded engine and Neo4j differ):
+    shuffling them changes no score, no finding's strength and no amount, to the last bit.
+    (Sums of amounts with cents would otherwise depend on the order they were added in.)"""
+    import numpy as np
+
+    from clawback.demo.generator import generate_portfolio
+
+    generate_portfolio(tmp_path / "in", size=300, seed=7)
+    with LadybugStore(tmp_path / "store") as store:
+        load_directory(tmp_path / "in", store)
+        data = PortfolioData.from_store(store)
+    first = score_portfolio(data)
+    rng = np.random.default_rng(1)
+    data.transfers = data.transfers.iloc[rng.permutation(len(data.transfers))].reset_index(
+        drop=True)
+    second = score_portfolio(data)
+    pd.testing.assert_frame_equal(first.scores, second.scores)
+    key = ["case_id", "signal", "evidence"]
+    a = first.hits.sort_values(key).reset_index(drop=True)
+    b = second.hits.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
