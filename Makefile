@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 SIZE ?= 300
 PORT ?= 8501
 
-.PHONY: app-screenshots system-deps install demo test lint bench clean help neo4j-fetch neo4j-start neo4j-stop
+.PHONY: app-screenshots demo-deps system-deps install demo test lint bench clean help neo4j-fetch neo4j-start neo4j-stop
 
 help:
 	@echo "make demo   - install, generate a demo portfolio, load it, serve the app on :$(PORT)"
@@ -24,27 +24,37 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Debian packages the tests and bundles need: a headless browser and its driver, poppler's
-# pdftotext/pdffonts, CJK fonts. Installed with apt when missing (as root), else named.
-SYSTEM_TOOLS := /usr/bin/chromium /usr/bin/chromedriver /usr/bin/pdftotext /usr/bin/pdffonts \
-	/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
-SYSTEM_PACKAGES := chromium chromium-driver poppler-utils fonts-wqy-zenhei
+# Debian packages: the bundles' CJK font (the demo writes a bundle), and for the tests also a
+# headless browser and its driver and poppler's pdftotext/pdffonts. Installed with apt when
+# missing (as root), else named.
+DEMO_TOOLS := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+DEMO_PACKAGES := fonts-wqy-zenhei
+TEST_TOOLS := $(DEMO_TOOLS) /usr/bin/chromium /usr/bin/chromedriver /usr/bin/pdftotext \
+	/usr/bin/pdffonts
+TEST_PACKAGES := $(DEMO_PACKAGES) chromium chromium-driver poppler-utils
 
-system-deps:
-	@missing=""; for f in $(SYSTEM_TOOLS); do [ -e $$f ] || missing="$$missing $$f"; done; \
+define apt_ensure
+	@missing=""; for f in $(1); do [ -e $$f ] || missing="$$missing $$f"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing with apt"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      $(SYSTEM_PACKAGES) >/dev/null; \
+	      $(2) >/dev/null; \
 	  else \
-	    echo "missing:$$missing -- run: sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; \
+	    echo "missing:$$missing -- run: sudo apt-get install $(2)"; exit 1; \
 	  fi; \
 	fi
+endef
+
+demo-deps:
+	$(call apt_ensure,$(DEMO_TOOLS),$(DEMO_PACKAGES))
+
+system-deps:
+	$(call apt_ensure,$(TEST_TOOLS),$(TEST_PACKAGES))
 
 install: $(STAMP)
 
-demo: install
+demo: install demo-deps
 	$(VENV)/bin/clawback demo --size $(SIZE) --port $(PORT)
 
 lint: install
