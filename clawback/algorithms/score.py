@@ -70,14 +70,20 @@ def _windows(cases: pd.DataFrame, cap_years: int) -> pd.DataFrame:
                  if r.lookback is not None]
         pref = (np.min([legal.window_starts(anchor, lb) for lb in prefs], axis=0)
                 if prefs else anchor)
+        # the preference window for any creditor (six months in PRC law, 90 days in § 547)
+        anyone = [r.lookback for r in legal.rules_for(str(jurisdiction), "preference", False)
+                  if r.lookback is not None]
+        pref_any = (np.min([legal.window_starts(anchor, lb) for lb in anyone], axis=0)
+                    if anyone else anchor)
         parts.append(pd.DataFrame({
             "case_id": group["case_id"].to_numpy(), "anchor": anchor.astype("datetime64[ms]"),
             "anchor_proxy": proxy, "lag_days": np.where(proxy, rs.proxy_lag_days, 0),
             "window_start": np.maximum(start, cap).astype("datetime64[ms]"),
             "preference_start": pref.astype("datetime64[ms]"),
+            "preference_any_start": pref_any.astype("datetime64[ms]"),
         }))
     columns = ["case_id", "anchor", "anchor_proxy", "lag_days", "window_start",
-               "preference_start"]
+               "preference_start", "preference_any_start"]
     if not parts:
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)
@@ -276,7 +282,10 @@ def _recoverable(hits: pd.DataFrame, table: dict[str, Any]) -> pd.Series:
 
 
 def score_store(store: GraphStore, *, seed: int = 7, trace_rule: str = "fifo") -> ScoreResult:
-    return score_portfolio(PortfolioData.from_store(store), seed=seed, trace_rule=trace_rule)
+    """Read the portfolio, free what the store's engine cached while reading it, score."""
+    data = PortfolioData.from_store(store)
+    store.release_memory()
+    return score_portfolio(data, seed=seed, trace_rule=trace_rule)
 
 
 def provenance_json(result: ScoreResult) -> str:

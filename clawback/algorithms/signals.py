@@ -36,6 +36,10 @@ SUPPORT_WORDS = ("生活费", "赡养", "抚养", "孝敬", "学费", "医药", 
 REPAYMENT_WORDS = ("还款", "还钱", "归还", "借款", "repay", "loan")
 CHAIN = "→"
 """Joins the transfer ids of one traced chain in the evidence (ids themselves may hold '>')."""
+CUSTOMARY_WORDS = ("红包", "压岁", "过年", "春节", "中秋", "节日", "生日", "份子", "礼金", "随礼",
+                   "red envelope", "birthday", "festival", "wedding")
+"""Memos of the customary gifts that flow both ways in a family (a red envelope from a parent
+is not a loan, and one back is not its repayment)."""
 GIFT_WORDS = ("赠与", "赠送", "赠予", "馈赠", "无偿", "gift", "donation")
 
 
@@ -46,7 +50,8 @@ class Context:
 
     data: PortfolioData
     cases: pd.DataFrame      # case_id, debtor_id, jurisdiction, anchor, anchor_proxy,
-                             # window_start, preference_start, claim, claim_currency
+                             # window_start, preference_start, preference_any_start,
+                             # claim, claim_currency
     ties: pd.DataFrame       # debtor_id, party_id, category, path, strength, since, until
     out: pd.DataFrame        # debtors' outflows joined to their case (one row per case)
     inflow: pd.DataFrame     # debtors' inflows joined to their case
@@ -94,7 +99,8 @@ def _flag(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
 def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame,
                   params: dict) -> Context:
     """``windows``: case_id, anchor, anchor_proxy, window_start (where the signals look back
-    to) and preference_start (the longest preference window for related creditors), from
+    to), preference_start (the longest preference window for related creditors) and
+    preference_any_start (the one for any creditor), from
     :mod:`clawback.algorithms.score` and the rule sets.
 
     The debtors' flows are built once, one row per flow and case of its debtor, with what the
@@ -113,7 +119,8 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
     cases["claim"] = cases["claim_amount"].fillna(0.0)
     cases["claim_currency"] = cases["currency"].astype("category")
     keep = ["case_id", "debtor_id", "jurisdiction", "anchor", "anchor_proxy", "end",
-            "window_start", "preference_start", "baseline_start", "claim", "claim_currency"]
+            "window_start", "preference_start", "preference_any_start", "baseline_start",
+            "claim", "claim_currency"]
     cases = cases[keep].reset_index(drop=True)
     cases["ci"] = np.arange(len(cases))    # the case's row: flows carry it for bincounts
     t = data.transfers
@@ -655,7 +662,55 @@ def divorce_transfers(ctx: Context) -> pd.DataFrame:
 
 def relative_shells(ctx: Context) -> pd.DataFrame:
     """S05: a company the debtor's family controls, incorporated in the two years before the
-    anchor, receiving the debtor's money in the window."""
+    anchor, receiving the debtor's money in the window; and, more weakly, a company with no
+    recorded tie incorporated in the year before the anchor (:func:`_fresh_companies`)."""
+    frames = [f for f in (_family_shells(ctx), _fresh_companies(ctx)) if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=HIT_COLUMNS)
+
+
+def _fresh_companies(ctx: Context) -> pd.DataFrame:
+    """Money to a company with no recorded tie to the debtor, incorporated in the year before
+    the anchor: net of what it paid back in the window, and more than three months of the
+    debtor's income. A fresh company taking an insolvent debtor's money is how assets are
+    parked with owners the registries do not link to the debtor (nominees, unrecorded
+    relatives); a real new supplier is possible, so it counts half a family shell's."""
+    comp = ctx.data.companies[["company_id", "incorporation_date"]].dropna()
+    out = ctx.out
+    o = out[out["win"].to_numpy(bool) & ~out["own"].to_numpy(bool)
+            & out["category"].isna().to_numpy(bool)
+            & _isin(out["dst_holder"], comp["company_id"])]
+    if o.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    o = o.merge(comp, left_on="dst_holder", right_on="company_id")
+    o = o[(o["incorporation_date"] >= o["anchor"] - pd.DateOffset(years=1))
+          & (o["incorporation_date"] <= o["end"])]
+    if o.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    keys = ["case_id", "dst_holder"]
+    g = _agg_joined(
+        o.sort_values("transfer_id"), keys, "transfer_id", "evidence",
+        paid=("amount", "sum"), n=("amount", "size"), inc=("incorporation_date", "first"),
+        claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
+    back = ctx.inflow[ctx.inflow["win"].to_numpy(bool)].groupby(
+        ["case_id", "src_holder"])["amount"].sum()
+    returned = np.nan_to_num(back.reindex(pd.MultiIndex.from_frame(g[keys])).to_numpy(float))
+    g["amount"] = (g["paid"] - returned).clip(lower=0.0)
+    g = g[g["amount"] > 3.0 * g["case_id"].map(ctx.income).fillna(0.0)]
+    if g.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    g = g.rename(columns={"dst_holder": "shell"})
+    g["strength"] = _materiality(g["amount"], g["claim"], 0.2) * 0.5
+    return _emit(g, ctx, "S05", "transfer_with_intent",
+        lambda r: (f"{r['money']} (net) went to {r['shell_name']} in {r['n']} transfers, a "
+                   f"company incorporated on {_day(r['inc'])} with no recorded tie to the "
+                   "debtor"),
+        lambda r: (f"向{_day(r['inc'])}新设、与债务人无登记关联的{r['shell_name']}转账"
+                   f"{r['n']}笔，净额{r['money']}"),
+        related=False)
+
+
+def _family_shells(ctx: Context) -> pd.DataFrame:
     aff = ctx.ties[ctx.ties["category"] == "affiliate"]
     comp = ctx.data.companies[["company_id", "incorporation_date"]]
     aff = aff.merge(comp, left_on="party_id", right_on="company_id").merge(ctx.cases,
@@ -759,7 +814,9 @@ def layering(ctx: Context) -> pd.DataFrame:
     if sources.empty or sinks.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     rule = str(ctx.params.get("trace_rule", "fifo"))
-    result = trace(ctx.data.transfers, sources, sinks, TraceParams(rule=rule))
+    # S08 and S13 read only what went through an intermediary: the audit from hop 2 on
+    result = trace(ctx.data.transfers, sources, sinks, TraceParams(rule=rule),
+                   audit_from_hop=2)
     ctx.cache["trace"] = result
     audit = result.audit[result.audit["hop"] >= 2]
     pieces = audit.merge(sinks, left_on=["case_id", "dst"], right_on=["case_id", "account_id"])
@@ -788,26 +845,104 @@ def related_preferences(ctx: Context) -> pd.DataFrame:
     """S09: repayments to related creditors in the preference window before the anchor (six
     months in PRC law, EBL Art. 32; a year for insiders under § 547): money the related party
     had lent (an earlier inflow from them) paid back ahead of other creditors. Shenzhen
-    subordinates relatives' claims, which is the motive to pay them first."""
+    subordinates relatives' claims, which is the motive to pay them first.
+
+    Also, more weakly, large repayments to private persons with no recorded tie in the window
+    for any creditor (:func:`_private_preferences`): a relative the registries miss looks
+    exactly like that."""
+    private = _private_preferences(ctx)
+    related = _related_preferences(ctx)
+    frames = [f for f in (related, private) if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=HIT_COLUMNS)
+
+
+def _private_preferences(ctx: Context) -> pd.DataFrame:
+    """Repayments (the memo says so) to a private person with no tie to the debtor, in the
+    preference window for any creditor (EBL Art. 32: six months; § 547: 90 days), larger than
+    three months of the debtor's income. Paying a bank or a company back is ordinary; paying a
+    person back on the eve of the filing, ahead of the banks, is a preference the law reaches
+    whoever the creditor is, and the usual cover for a relative's "loan" that no registry
+    shows. Half the strength of a related creditor's when that person had lent the debtor
+    money before (a real loan, repaid early); 0.6 when nothing ever came from them."""
+    out = ctx.out
+    o = out[~out["own"].to_numpy(bool) & ~out["cash"].to_numpy(bool)
+            & out["dst_holder"].notna().to_numpy(bool) & out["category"].isna().to_numpy(bool)
+            & (out["date"] >= out["preference_any_start"]).to_numpy(bool)
+            & (out["date"] <= out["end"]).to_numpy(bool)]
+    o = o[_memo_has(o["memo"], REPAYMENT_WORDS)]
+    o = o[_isin(o["dst_holder"], ctx.data.persons["person_id"])]
+    if o.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    keys = ["case_id", "dst_holder"]
+    g = _agg_joined(
+        o.sort_values("transfer_id"), keys, "transfer_id", "evidence",
+        amount=("amount", "sum"), n=("amount", "size"), first=("date", "min"),
+        claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
+    g = g[g["amount"] > 3.0 * g["case_id"].map(ctx.income).fillna(0.0)]
+    if g.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    inflow = ctx.inflow[["case_id", "src_holder", "date"]]
+    lent = inflow.merge(g[[*keys, "first"]], left_on=["case_id", "src_holder"],
+                        right_on=keys)
+    lent = lent[lent["date"] < lent["first"]]
+    had_lent = pd.MultiIndex.from_frame(g[keys]).isin(
+        pd.MultiIndex.from_frame(lent[keys].drop_duplicates()))
+    g["lent"] = had_lent
+    g = g.rename(columns={"dst_holder": "party"})
+    g["strength"] = _materiality(g["amount"], g["claim"], 0.2) * np.where(had_lent, 0.3, 0.6)
+    return _emit(g, ctx, "S09", "preference",
+                 lambda r: (f"{r['money']} repaid to {r['party_name']}, a private person with "
+                            f"no recorded tie, in {r['n']} transfers in the preference window "
+                            "before the anchor, ahead of other creditors"
+                            + ("" if r["lent"] else "; nothing ever came from this person "
+                               "to the debtor")),
+                 lambda r: (f"个别清偿期间内向无登记关系的个人{r['party_name']}清偿{r['n']}笔"
+                            f"共{r['money']}" + ("" if r["lent"] else "，此前从未收到该人款项")),
+                 related=False)
+
+
+def _related_preferences(ctx: Context) -> pd.DataFrame:
+    """Repayments to related creditors: the memo says repayment, or the party had lent the
+    debtor money before the window (then at most what was lent counts). Support and customary
+    gifts are not repayments (family money flows both ways), and what continues the debtor's
+    own payments to the party in the year before the window (with 50 % headroom) is the
+    ordinary course of an old arrangement, not a preference."""
     r = _related_out(ctx)
+    keys = ["case_id", "dst_holder"]
+    before = r[(r["date"] >= r["preference_start"] - pd.DateOffset(months=12))
+               & (r["date"] < r["preference_start"])]
     r = r[(r["date"] >= r["preference_start"]) & (r["date"] <= r["end"])]
     if r.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    loans = ctx.inflow[["case_id", "src_holder", "amount", "date"]]
-    lent = loans.merge(r[["case_id", "dst_holder"]].drop_duplicates(),
-                       left_on=["case_id", "src_holder"], right_on=["case_id", "dst_holder"])
-    lent = lent[lent["date"] < lent.merge(ctx.cases, on="case_id")["preference_start"].to_numpy()]
-    owed = lent.groupby(["case_id", "src_holder"])["amount"].sum()
-    r = r[_memo_has(r["memo"], REPAYMENT_WORDS)
-          | pd.MultiIndex.from_frame(r[["case_id", "dst_holder"]]).isin(owed.index)]
+    said = _memo_has(r["memo"], REPAYMENT_WORDS)
+    r = r[said | ~_memo_has(r["memo"], SUPPORT_WORDS + CUSTOMARY_WORDS)]
+    said = said.loc[r.index]
+    inflow = ctx.inflow
+    loans = inflow.loc[inflow["related"].to_numpy(bool)
+                       & ~_memo_has(inflow["memo"], SUPPORT_WORDS + CUSTOMARY_WORDS).to_numpy(bool),
+                       ["case_id", "src_holder", "amount", "date", "preference_start"]]
+    loans = loans[loans["date"] < loans["preference_start"]]
+    owed = loans.groupby(["case_id", "src_holder"])["amount"].sum()
+    owed.index.names = keys
+    lent = pd.MultiIndex.from_frame(r[keys]).isin(owed.index)
+    r = r[said.to_numpy(bool) | lent].assign(said=said[said.to_numpy(bool) | lent])
     if r.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     g = _agg_joined(
-        r.sort_values("transfer_id"), ["case_id", "dst_holder"], "transfer_id", "evidence",
-        amount=("amount", "sum"), category=("category", "first"), path=("path", "first"),
-        tie=("strength", "first"),
-        claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
-    g = g.rename(columns={"dst_holder": "party"})
+        r.sort_values("transfer_id"), keys, "transfer_id", "evidence",
+        total=("amount", "sum"), said=("said", "max"), category=("category", "first"),
+        path=("path", "first"), tie=("strength", "first"), start=("preference_start", "first"),
+        end=("end", "first"), claim=("claim", "first"),
+        currency=("claim_currency", "first")).reset_index()
+    index = pd.MultiIndex.from_frame(g[keys])
+    debt = owed.reindex(index).to_numpy(float)
+    amount = np.where(g["said"].to_numpy(bool), g["total"], np.minimum(g["total"],
+                                                                       np.nan_to_num(debt)))
+    rate = before.groupby(keys)["amount"].sum().reindex(index).fillna(0.0).to_numpy() / 12.0
+    continued = 1.5 * rate * _months(g["end"], g["start"]).to_numpy()
+    g["amount"] = np.clip(amount - continued, 0.0, None)
+    g = g[g["amount"] > 0].rename(columns={"dst_holder": "party"})
     g["strength"] = _materiality(g["amount"], g["claim"], 0.2) * g["tie"]
     return _emit(g, ctx, "S09", "preference",
                        lambda r: (f"{r['money']} repaid to {r['party_name']}{_tie_text(r)} in "
@@ -818,19 +953,27 @@ def related_preferences(ctx: Context) -> pd.DataFrame:
 
 def related_share(ctx: Context) -> pd.DataFrame:
     """S10: the share of the debtor's outflows in the window (own accounts excluded) that went
-    to related parties or cash; counted above one half."""
+    to related parties or cash; counted above one half, and above the debtor's own share in
+    the year before the window (plus 15 points): a debtor who always lived on cash, or always
+    kept the family, does not change habits on the eve of the filing."""
     out = ctx.out
-    o = out[out["win"].to_numpy(bool) & (~out["own"].to_numpy(bool) | out["cash"].to_numpy(bool))]
-    cents = _cents(o["amount"])
-    o = o.assign(cents=cents, rel=np.where(o["related"].to_numpy(bool) | o["cash"].to_numpy(bool),
-                                           cents, 0.0))
+    flows = out[~out["own"].to_numpy(bool) | out["cash"].to_numpy(bool)]
+    cents = _cents(flows["amount"])
+    flows = flows.assign(cents=cents, rel=np.where(
+        flows["related"].to_numpy(bool) | flows["cash"].to_numpy(bool), cents, 0.0))
+    base = flows[(flows["date"] >= flows["baseline_start"])
+                 & (flows["date"] < flows["window_start"])].groupby("case_id")[
+        ["cents", "rel"]].sum()
+    base_share = (base["rel"] / base["cents"].where(base["cents"] > 0)).fillna(0.0)
+    o = flows[flows["win"].to_numpy(bool)]
     g = o.groupby("case_id").agg(total=("cents", "sum"), rel=("rel", "sum"),
                                  claim=("claim", "first"),
                                  currency=("claim_currency", "first")).reset_index()
     g["total"], g["rel"] = g["total"] / 100.0, g["rel"] / 100.0
     g["share"] = g["rel"] / g["total"].where(g["total"] > 0, 1.0)
     g["amount"] = g["rel"]
-    g["strength"] = ((g["share"] - 0.5) / 0.4).clip(0.0, 1.0) * _materiality(
+    floor = np.maximum(0.5, g["case_id"].map(base_share).fillna(0.0) + 0.15)
+    g["strength"] = ((g["share"] - floor) / 0.4).clip(0.0, 1.0) * _materiality(
         g["rel"], g["claim"], 0.5)
     g = g[g["strength"] > 0]
     g["evidence"] = ""

@@ -561,7 +561,7 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
 
 # -- the trace ---------------------------------------------------------------------------------
 def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
-          params: TraceParams = TraceParams()) -> TraceResult:
+          params: TraceParams = TraceParams(), *, audit_from_hop: int = 1) -> TraceResult:
     """Trace each case's money from its source accounts to its sinks under ``params.rule``.
 
     ``transfers``: ``transfer_id, src, dst, amount, timestamp`` (other columns are ignored);
@@ -572,10 +572,16 @@ def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
     Any ``cash:`` account is a sink of kind ``cash`` for every case, and a case's own source
     accounts are sinks of kind ``returned`` from hop 2 on.
 
+    ``audit_from_hop``: the audit keeps the pieces of this hop and later (2: leave out the
+    first hops, the debtor's own payments, when only what went through an intermediary is
+    read; the tallies, attributions and summary are the same whatever it is).
+
     Raises :class:`~clawback.errors.ClawbackError` for a missing column, a timestamp that is
     not datetime64, and (among the transfers the trace reads) a repeated ``transfer_id``, a
     negative or missing amount or a missing timestamp, src or dst.
     """
+    if audit_from_hop < 1:
+        raise ClawbackError(f"audit_from_hop must be >= 1, not {audit_from_hop}")
     _require(transfers, "transfers", ["transfer_id", "src", "dst", "amount", "timestamp"])
     _require(sources, "sources", ["case_id", "account_id", "start", "end"])
     _require(sinks, "sinks", ["case_id", "account_id", "party_id", "kind"])
@@ -590,7 +596,7 @@ def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
     known = ts[ts != nat]
     end_of_data = int(known.max()) if len(known) else _NEG
     cases = sorted(set(sources["case_id"]))
-    out = _Out(len(cases))
+    out = _Out(len(cases), audit_from_hop)
     if len(transfers) and len(sources):
         plan = _plan(transfers, ts, sources, starts, ends, params)
         first = _first_hop(plan, sources.assign(start=starts, end=ends), cases, sinks, params)
@@ -608,7 +614,8 @@ class _Out:
     tallies (arrays), attributions and audit rows as parallel lists (in the order found) plus
     the first hop's as arrays."""
 
-    def __init__(self, n_cases: int) -> None:
+    def __init__(self, n_cases: int, audit_from_hop: int = 1) -> None:
+        self.audit_from_hop = audit_from_hop
         self.tally = _Tally()
         self.sent = np.zeros(n_cases)
         self.expired = np.zeros(n_cases)
@@ -770,7 +777,8 @@ def _first_hop_tally(first: _FirstHop, plan: _Plan, out: _Out, end_of_data: int,
     dead = np.bincount(row[small], weights=share[small],
                        minlength=len(plan.rows)).astype(float)
     row, case, share = row[~small], case[~small], share[~small]
-    out.first_audit = pd.DataFrame({"case": case, "hop": 1, "row": row, "traced": share})
+    if out.audit_from_hop <= 1:
+        out.first_audit = pd.DataFrame({"case": case, "hop": 1, "row": row, "traced": share})
     dst = first.dst[row]
     keys = (case.astype(np.int64) * first.width + dst).tolist()
     sink_of = first.sink_of
@@ -823,9 +831,11 @@ def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
     leaves: list[_Lot] = []              # followed money at accounts that never pay out
     rows = plan.rows
     pure = first.pure
-    visit = np.flatnonzero(~pure)
-    extra = np.array(sorted(set(first.live) | set(first.dead)), dtype=np.int64)
-    visit = np.union1d(visit, extra)
+    wanted = ~pure
+    wanted[np.fromiter(first.live, dtype=np.int64, count=len(first.live))] = True
+    wanted[np.fromiter(first.dead, dtype=np.int64, count=len(first.dead))] = True
+    visit = np.flatnonzero(wanted)
+    del wanted
     pair_row = first.pairs["row"].to_numpy()
     keep = ~pure[pair_row]
     cases_of: dict[int, list[int]] = {}
@@ -853,6 +863,7 @@ def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
     names = first.names
     live_of, dead_of = first.live, first.dead
     audit = out.audit
+    audit_from = out.audit_from_hop
     attributed = out.attributed
     for i, r in enumerate(visit.tolist()):
         a, t, d = amounts[i], times[i], dsts[i]
@@ -893,7 +904,8 @@ def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
                 tally.dropped[c] += amt
                 dead += amt
                 continue
-            audit.append((c, hop, r, amt, chain))
+            if hop >= audit_from:
+                audit.append((c, hop, r, amt, chain))
             key = c * width + d
             sink = sink_of.get(key)
             if sink is None:

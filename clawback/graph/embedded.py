@@ -107,6 +107,7 @@ class LadybugStore(GraphStore):
             self.path.mkdir(parents=True, exist_ok=True)
         self._buffer_pool_bytes = buffer_pool_bytes
         self._staged = 0
+        self._released = False
         self._open()
         if not read_only:
             # Files a killed load left behind; the engine's lock makes this the only writer.
@@ -145,6 +146,9 @@ class LadybugStore(GraphStore):
             self._run(statement)
 
     def _run(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> Any:
+        if self._released:              # release_memory: open again
+            self._released = False
+            self._open()
         try:
             result = self._conn.execute(cypher, dict(parameters or {}))
         except RuntimeError as e:
@@ -364,6 +368,13 @@ class LadybugStore(GraphStore):
         staging = self.path / _STAGING
         staging.mkdir(exist_ok=True)
         return staging
+
+    def release_memory(self) -> None:
+        """Close the database, freeing its buffer pool; it opens again on the next query.
+        Only a read-only store is released: a writer keeps its lock and transaction."""
+        if self.read_only and not self._released:
+            self.close()
+            self._released = True
 
     def close(self) -> None:
         conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)

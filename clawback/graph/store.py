@@ -287,6 +287,11 @@ class GraphStore(ABC):
         edge_list.sort(key=lambda e: (e["type"], e["key"]))
         return Neighbourhood(nodes, edge_list, truncated)
 
+    def release_memory(self) -> None:  # noqa: B027 (a store with nothing to give back)
+        """Give back what the engine keeps cached in this process (the embedded store's buffer
+        pool: gigabytes after a full read of a large portfolio). The store stays usable; the
+        next read may be slower. Called between reading a portfolio and scoring it."""
+
     def spool_directory(self) -> Path | None:
         """Where a load parks its change set on disk (None: the system's temporary directory).
         A store that bulk-copies files wants them on its own file system."""

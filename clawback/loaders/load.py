@@ -176,6 +176,17 @@ def _transfers_checks(raw: pd.DataFrame, data: pd.DataFrame, issues: Issues) -> 
     issues.add(both, "from_account", "from_account and to_account are both empty")
 
 
+def _accounts_checks(raw: pd.DataFrame, data: pd.DataFrame, issues: Issues) -> None:
+    """The ``cash:`` prefix names the stand-in account of a cash withdrawal or deposit: a real
+    account by that name would take the cash of another account (and its holder would seem
+    paid), so it is quarantined, never merged."""
+    ids = raw["account_id"]
+    reserved = np.flatnonzero(ids.str.startswith(CASH_PREFIX).to_numpy(dtype=bool))
+    issues.add(reserved, "account_id",
+               [f"account id {ids.iloc[i]!r} starts with {CASH_PREFIX!r}, which names the cash "
+                "stand-ins of withdrawals and deposits (rename the account)" for i in reserved])
+
+
 def _relations_key(data: pd.DataFrame, raw_good: pd.DataFrame, schema: Schema = SCHEMA):
     """A tie is the same whichever side states it: (A, B, parent) = (B, A, child)."""
     a, b, rel = data["person_id"], data["related_person_id"], data["relation"]
@@ -215,6 +226,7 @@ _RULES: dict[str, dict] = {
     "property_transfers": {"dedupe_key": _titles_key},
     "identifiers": {"dedupe_key": _identifiers_key},
     "transfers": {"checks": _transfers_checks},
+    "accounts": {"checks": _accounts_checks},
 }
 
 

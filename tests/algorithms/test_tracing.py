@@ -561,6 +561,23 @@ def test_shuffled_input_gives_identical_results(scenario, rnd):
     pd.testing.assert_frame_equal(r.summary, s.summary, check_exact=True)
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.integers(min_value=2, max_value=4))
+def test_audit_from_a_later_hop_leaves_out_only_the_earlier_hops(scenario, hop):
+    t, src, snk, params = scenario
+    r = trace(t, src, snk, params)
+    s = trace(t, src, snk, params, audit_from_hop=hop)
+    pd.testing.assert_frame_equal(s.audit, r.audit[r.audit["hop"] >= hop].reset_index(drop=True),
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(r.attributed, s.attributed, check_exact=True)
+    pd.testing.assert_frame_equal(r.summary, s.summary, check_exact=True)
+
+
+def test_audit_from_hop_must_be_positive():
+    with pytest.raises(ClawbackError, match="audit_from_hop must be >= 1, not 0"):
+        trace(CASE_A, K1, SPOUSE_S, audit_from_hop=0)
+
+
 class Naive:
     """A plain simulation of the documented conventions, for the differential test: every
     transfer in time order, every account with its whole state (a fifo queue holds clean lots

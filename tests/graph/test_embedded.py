@@ -53,6 +53,22 @@ def test_write_read_and_counts(tmp_path):
                                       "to_label": "Person", "relation": "sibling"}]
 
 
+def test_release_memory_closes_a_reader_that_opens_again_on_use(tmp_path):
+    with LadybugStore(tmp_path / "s") as store:
+        store.apply(ChangeSet([NodeChanges("Person", _persons("P1", "P2"), _empty("Person"))],
+                              []))
+        store.release_memory()             # a writer keeps its database open
+        assert store._db is not None
+    with LadybugStore(tmp_path / "s", read_only=True) as store:
+        before = store.counts()
+        store.release_memory()
+        assert store._db is None           # the buffer pool is gone with it
+        store.release_memory()             # twice is harmless
+        assert store.counts() == before
+        assert sorted(store.node_table("Person", ["person_id"]).column("person_id")
+                      .to_pylist()) == ["P1", "P2"]
+
+
 def test_failed_write_into_non_empty_store_changes_nothing(tmp_path):
     with LadybugStore(tmp_path / "s") as store:
         store.apply(ChangeSet([NodeChanges("Person", _persons("P1"), _empty("Person"))]))
