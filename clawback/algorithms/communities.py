@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from clawback.algorithms.arrays import unique_ints
 from clawback.algorithms.data import PortfolioData
 from clawback.algorithms.signals import HIT_COLUMNS, _index_in, _isin, _pairs_in
 
@@ -188,7 +189,7 @@ def _pair_keys(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.nda
 def _unit_layer(parties: pd.Index, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     n = len(parties)
     keys, _ = _pair_keys(_codes(parties, frame["from"]), _codes(parties, frame["to"]), n)
-    keys = np.unique(keys)
+    keys = unique_ints(keys)
     return keys, np.ones(len(keys))
 
 
@@ -523,7 +524,9 @@ def community_context(data: PortfolioData, ties: pd.DataFrame,
     community = cases["debtor_id"].map(where["community"])
     in_community = parties[_isin(parties["party_id"], debtors)].groupby("community").size()
     pay = _to_enablers(data, ties, found, outflows)
-    paid = pay.groupby("src_holder")["amount"].sum()
+    # in cents: exact whatever order the store gave the rows in
+    paid = pay.assign(cents=np.round(pay["amount"].to_numpy(float) * 100.0)).groupby(
+        "src_holder")["cents"].sum() / 100.0
     names = pay.groupby("src_holder")["dst_holder"].agg(lambda s: ";".join(sorted(set(s))))
     return pd.DataFrame({
         "case_id": cases["case_id"],

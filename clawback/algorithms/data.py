@@ -7,15 +7,21 @@ store returns rows in) — except the transfers, which the signals order themsel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from clawback.graph.store import GraphStore
 
-__all__ = ["PortfolioData"]
+__all__ = ["PortfolioData", "read_portfolio"]
+
+T = TypeVar("T")
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:
@@ -40,11 +46,22 @@ def _edges(store: GraphStore, rel_type: str, columns: list[str]) -> pd.DataFrame
     return _frame(_edge_arrow(store, rel_type, columns))
 
 
-def _lookup(keys: pa.ChunkedArray, index: pa.Array, values: pa.Array) -> pa.Array:
-    """``values`` at the position of each key in ``index`` (null where absent): a hash join in
+def _arrow(values: pd.Series | pa.ChunkedArray | pa.Array) -> pa.Array:
+    """A string column as one Arrow string array (zero-copy for Arrow-backed strings)."""
+    if isinstance(values, pd.Series):
+        values = (pa.array(values.array) if isinstance(values.dtype, (pd.StringDtype,
+                                                                      pd.ArrowDtype))
+                  else pa.array(values.to_numpy(dtype=object), pa.string(), from_pandas=True))
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values if pa.types.is_string(values.type) else values.cast(pa.string())
+
+
+def _positions(keys: pa.Array, index: pa.Array) -> np.ndarray:
+    """The position of each key in ``index`` (-1: absent or null) as int32: a hash join in
     Arrow, an order of magnitude faster than mapping 10M strings through a pandas index."""
-    position = pc.index_in(keys, value_set=index)
-    return values.take(position)
+    found = pc.index_in(keys, value_set=index).fill_null(-1)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
 @dataclass
@@ -55,7 +72,7 @@ class PortfolioData:
     companies: pd.DataFrame     # company_id, name, incorporation_date
     accounts: pd.DataFrame      # account_id, holder_id, account_type, synthetic, opened_date
     transfers: pd.DataFrame     # transfer_id, src, dst, amount, currency, date, channel, memo,
-                                # src_holder, dst_holder
+                                # src_holder, dst_holder, src_code, dst_code
     relations: pd.DataFrame     # from, to, relation, start_date, end_date, stated, relation_id
     roles: pd.DataFrame         # from, from_label, to, role, share, start_date, end_date, role_id
     titles: pd.DataFrame        # title_transfer_id, property_id, from_party, to_party, date,
@@ -64,49 +81,69 @@ class PortfolioData:
     cases: pd.DataFrame         # case_id, debtor_id, case_type, jurisdiction, filing_date,
                                 # acceptance_date, claim_amount, currency
     identifiers: pd.DataFrame   # from (entity), from_label, to (identifier_id), kind
+    account_ids: pd.Index | None = field(default=None, repr=False)
+    """The account code space: ``src_code``/``dst_code`` of a transfer are positions in it (-1:
+    null). The accounts' ids in their order, then any id that only a transfer names (sorted).
+    Built from the frames unless given and still the accounts' ids with the transfers' codes
+    (``dataclasses.replace`` with other accounts, or a frame without codes, codes anew)."""
+
+    def __post_init__(self) -> None:
+        """Give the transfers their integer account codes (``src_code``, ``dst_code``): the
+        signals and the fund trace join on them instead of hashing millions of strings."""
+        t = self.transfers
+        if not {"src", "dst"} <= set(t.columns):
+            return
+        if self._codes_hold():
+            return
+        ids = (_arrow(self.accounts["account_id"]) if "account_id" in self.accounts.columns
+               else pa.array([], pa.string()))
+        codes = [_positions(_arrow(t[c]), ids) for c in ("src", "dst")]
+        absent = np.concatenate([t[c].to_numpy(dtype=object)[codes[i] < 0]
+                                 for i, c in enumerate(("src", "dst"))])
+        missing = pd.Series(absent, dtype=object).dropna().drop_duplicates()
+        if len(missing):
+            extra = pa.array(np.sort(missing.astype(str).to_numpy(dtype=object)), pa.string())
+            ids = pa.concat_arrays([ids, extra])
+            codes = [_positions(_arrow(t[c]), ids) for c in ("src", "dst")]
+        self.account_ids = pd.Index(ids.to_numpy(zero_copy_only=False), dtype=object)
+        self.transfers = t.assign(src_code=codes[0], dst_code=codes[1])
+
+    def _codes_hold(self) -> bool:
+        """Whether the given :attr:`account_ids` start with the accounts' ids, in their order,
+        and the transfers carry codes."""
+        ids = self.account_ids
+        if ids is None or not {"src_code", "dst_code"} <= set(self.transfers.columns):
+            return False
+        if "account_id" not in self.accounts.columns:
+            return False
+        n = len(self.accounts)
+        return len(ids) >= n and _arrow(self.accounts["account_id"]).equals(
+            pa.array(ids[:n].to_numpy(dtype=object), pa.string()))
 
     @classmethod
     def from_store(cls, store: GraphStore) -> PortfolioData:
-        account_table = store.node_table(
-            "Account", ["account_id", "holder_id", "account_type", "synthetic", "opened_date"]
-        ).sort_by("account_id")
-        # transfers stay in the store's order (sorting 10M string keys costs more than all the
-        # scoring): every signal orders what it aggregates itself
-        t = _edge_arrow(store, "TRANSFERRED_TO",
-                        ["transfer_id", "amount", "currency", "date", "timestamp", "channel",
-                         "memo"], sort=False)
-        ids = account_table["account_id"].combine_chunks()
-        holders = account_table["holder_id"].combine_chunks()
-        t = t.drop_columns(["from_label", "to_label"]).rename_columns(
-            ["src", "dst", *t.column_names[4:]])
-        t = t.append_column("src_holder", _lookup(t["src"], ids, holders))
-        t = t.append_column("dst_holder", _lookup(t["dst"], ids, holders))
-        del ids, holders
-        transfers = _frame(t)
-        del t
-        accounts = _frame(account_table)
-        del account_table
-        acquired = _edges(store, "ACQUIRED_TITLE",
-                          ["title_transfer_id", "from_party", "date", "price", "market_value",
-                           "share", "src_file", "src_row"])
-        titles = acquired.rename(columns={"from": "to_party", "to": "property_id"}).drop(
-            columns=["from_label", "to_label"])
-        return cls(
-            persons=_nodes(store, "Person", ["person_id", "name", "birth_date"]),
-            companies=_nodes(store, "Company", ["company_id", "name", "incorporation_date"]),
-            accounts=accounts,
-            transfers=transfers,
-            relations=_edges(store, "RELATED_TO",
-                             ["relation_id", "relation", "start_date", "end_date", "stated"]),
-            roles=_edges(store, "ROLE_IN",
-                         ["role_id", "role", "share", "start_date", "end_date"]),
-            titles=titles,
-            properties=_nodes(store, "Property", ["property_id", "kind", "market_value"]),
-            cases=_nodes(store, "Proceeding",
-                         ["case_id", "debtor_id", "case_type", "jurisdiction", "filing_date",
-                          "acceptance_date", "claim_amount", "currency"]),
-            identifiers=_edges(store, "HAS_IDENTIFIER", ["link_id", "kind"]),
-        )
+        """Everything the scoring reads, from either store (:func:`read_portfolio`)."""
+        return read_portfolio(store)[0]
+
+    def account_holders(self) -> pa.Array:
+        """The holder id of each account of :attr:`account_ids` (null where unknown; an
+        account only a transfer names has the holder that transfer gives it)."""
+        n_known = len(self.accounts)
+        known = (_arrow(self.accounts["holder_id"]) if "holder_id" in self.accounts.columns
+                 else pa.nulls(n_known, pa.string()))
+        assert self.account_ids is not None
+        extra = self.account_ids[n_known:]
+        if not len(extra):
+            return known
+        t = self.transfers
+        pairs = pd.concat([
+            pd.DataFrame({"account": t[end].to_numpy(dtype=object),
+                          "holder": t[f"{end}_holder"].to_numpy(dtype=object)})
+            for end in ("src", "dst") if f"{end}_holder" in t.columns])
+        first = pairs.dropna(subset=["account"]).drop_duplicates("account").set_index(
+            "account")["holder"] if len(pairs) else pd.Series(dtype=object)
+        given = pd.Series(extra.to_numpy(dtype=object)).map(first).to_numpy(dtype=object)
+        return pa.concat_arrays([known, pa.array(given, pa.string(), from_pandas=True)])
 
     def names(self) -> pd.Series:
         """Party id -> display name (persons and companies)."""
@@ -114,3 +151,73 @@ class PortfolioData:
             self.persons.set_index("person_id")["name"],
             self.companies.set_index("company_id")["name"],
         ])
+
+
+_TRANSFER_COLUMNS = ["transfer_id", "amount", "currency", "date", "timestamp", "channel", "memo"]
+
+
+def _transfers(store: GraphStore, ids: pa.Array, holders: pa.Array) -> pd.DataFrame:
+    """The transfers with their ends' holders and account codes (positions in ``ids``)."""
+    # the store's order (sorting 10M string keys costs more than all the scoring): every
+    # signal orders what it aggregates itself
+    t = _edge_arrow(store, "TRANSFERRED_TO", _TRANSFER_COLUMNS, sort=False)
+    t = t.drop_columns(["from_label", "to_label"]).rename_columns(
+        ["src", "dst", *t.column_names[4:]])
+    # every end of a relationship is an Account node: the codes are the accounts' rows
+    for end in ("src", "dst"):
+        code = _positions(_arrow(t[end]), ids)
+        t = t.append_column(f"{end}_holder", holders.take(pa.array(code, mask=code < 0)))
+        t = t.append_column(f"{end}_code", pa.array(code))
+    return _frame(t)
+
+
+def read_portfolio(store: GraphStore, meanwhile: Callable[[PortfolioData], T] | None = None
+                   ) -> tuple[PortfolioData, T | None]:
+    """The portfolio from ``store``, and what ``meanwhile`` made of it without its transfers.
+
+    The transfers, most of the data, are read in a second thread while this one reads the other
+    tables and then runs ``meanwhile`` on them (the transfers empty): the engine and Arrow
+    work without holding the GIL, so on two cores the two proceed together (at 10M transfers
+    the related parties cost little more than nothing this way).
+    """
+    account_table = store.node_table(
+        "Account", ["account_id", "holder_id", "account_type", "synthetic", "opened_date"]
+    ).sort_by("account_id")
+    ids = account_table["account_id"].combine_chunks()
+    holders = account_table["holder_id"].combine_chunks()
+    with ThreadPoolExecutor(1, thread_name_prefix="clawback-read") as pool:
+        reading = pool.submit(_transfers, store, ids, holders)
+        try:
+            acquired = _edges(store, "ACQUIRED_TITLE",
+                              ["title_transfer_id", "from_party", "date", "price",
+                               "market_value", "share", "src_file", "src_row"])
+            titles = acquired.rename(columns={"from": "to_party", "to": "property_id"}).drop(
+                columns=["from_label", "to_label"])
+            account_ids = pd.Index(ids.to_numpy(zero_copy_only=False), dtype=object)
+            frames = {
+                "persons": _nodes(store, "Person", ["person_id", "name", "birth_date"]),
+                "companies": _nodes(store, "Company",
+                                    ["company_id", "name", "incorporation_date"]),
+                "accounts": account_table.to_pandas(date_as_object=False, split_blocks=True),
+                "relations": _edges(store, "RELATED_TO",
+                                    ["relation_id", "relation", "start_date", "end_date",
+                                     "stated"]),
+                "roles": _edges(store, "ROLE_IN",
+                                ["role_id", "role", "share", "start_date", "end_date"]),
+                "titles": titles,
+                "properties": _nodes(store, "Property", ["property_id", "kind", "market_value"]),
+                "cases": _nodes(store, "Proceeding",
+                                ["case_id", "debtor_id", "case_type", "jurisdiction",
+                                 "filing_date", "acceptance_date", "claim_amount",
+                                 "currency"]),
+                "identifiers": _edges(store, "HAS_IDENTIFIER", ["link_id", "kind"]),
+            }
+            del account_table
+            made = None
+            if meanwhile is not None:
+                empty = pd.DataFrame({c: pd.Series(dtype=object) for c in (
+                    "src", "dst", *_TRANSFER_COLUMNS, "src_holder", "dst_holder")})
+                made = meanwhile(PortfolioData(transfers=empty, **frames))
+        finally:
+            transfers = reading.result()    # an error of the read surfaces here
+    return PortfolioData(transfers=transfers, account_ids=account_ids, **frames), made

@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from clawback.algorithms.arrays import unique_ints
 from clawback.algorithms.data import PortfolioData
 
 __all__ = ["CATEGORY_ORDER", "STRENGTH", "related_parties"]
@@ -70,12 +71,12 @@ relation's position in the sorted names (from 1), so that codes sort as the path
 _REL_NAMES = sorted(_STEP)
 
 
-def _join(left: np.ndarray, right_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Inner equi-join of integer keys: positions (into ``left``, into ``right_sorted``) of
-    every matching pair, ``right_sorted`` sorted ascending."""
-    lo = np.searchsorted(right_sorted, left, side="left")
-    hi = np.searchsorted(right_sorted, left, side="right")
-    count = hi - lo
+def _join(left: np.ndarray, ptr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inner equi-join of integer keys: positions (into ``left``, into the right side) of
+    every matching pair. The right side is sorted, and ``ptr[k]:ptr[k + 1]`` are its rows with
+    key ``k`` (CSR offsets: a lookup per key instead of a binary search)."""
+    lo = ptr[left]
+    count = ptr[left + 1] - lo
     li = np.repeat(np.arange(len(left)), count)
     start = np.repeat(lo - np.cumsum(count) + count, count)
     ri = start + np.arange(len(li))
@@ -114,7 +115,8 @@ def _kin_paths(debtors: pd.Series, relations: pd.DataFrame) -> pd.DataFrame:
     """Every relative within three steps and the third degree: debtor, party, degree,
     affinity, path (relation names joined by '>'). Breadth-first over integer codes; of the
     paths to one party the shortest in degree, then affinity, then name is kept."""
-    rel = relations[relations["relation"].isin(_STEP.keys())]
+    rel = relations[["from", "to", "relation", "end_date"]]
+    rel = rel[rel["relation"].isin(_STEP.keys())]
     # a spouse tie that ended is a former spouse: no path goes through it
     rel = rel[~((rel["relation"] == "spouse") & rel["end_date"].notna())]
     columns = ["debtor_id", "party", "degree", "affinity", "path"]
@@ -129,6 +131,8 @@ def _kin_paths(debtors: pd.Series, relations: pd.DataFrame) -> pd.DataFrame:
     s_from, s_to, s_rel = s_from[ok], s_to[ok], s_rel[ok]
     by_from = np.argsort(s_from, kind="stable")
     s_from, s_to, s_rel = s_from[by_from], s_to[by_from], s_rel[by_from]
+    ptr = np.zeros(width + 1, dtype=np.int64)
+    np.cumsum(np.bincount(s_from, minlength=width), out=ptr[1:])
     w_of = np.array([0] + [_STEP[r][0] for r in _REL_NAMES], dtype=np.int64)
     aff_of = np.array([0] + [int(_STEP[r][1]) for r in _REL_NAMES], dtype=np.int64)
     up_of = np.array([False] + [r in _UP for r in _REL_NAMES])
@@ -143,7 +147,7 @@ def _kin_paths(debtors: pd.Series, relations: pd.DataFrame) -> pd.DataFrame:
     went_down = np.zeros(len(debtor), dtype=bool)
     found: list[tuple[np.ndarray, ...]] = []
     for step in range(3):
-        li, ri = _join(party, s_from)
+        li, ri = _join(party, ptr)
         if not len(li):
             break
         r = s_rel[ri]
@@ -213,7 +217,8 @@ def related_parties(data: PortfolioData, debtors: pd.Series | None = None) -> pd
         found["since"] = found["until"] = pd.NaT
         parts.append(found)
 
-    direct = rel[rel["from"].isin(debtors)]
+    direct = rel[["from", "to", "relation", "start_date", "end_date"]]
+    direct = direct[direct["from"].isin(debtors)]
     ended = direct[(direct["relation"] == "former_spouse")
                    | ((direct["relation"] == "spouse") & direct["end_date"].notna())]
     if len(ended):
@@ -280,8 +285,14 @@ def _affiliates(data: PortfolioData, people: pd.DataFrame) -> pd.DataFrame:
 
 def _hidden_ties(data: PortfolioData, debtors: pd.Series) -> pd.DataFrame:
     ids = data.identifiers[["from", "to", "kind"]]
-    sharing = ids.groupby("to")["from"].transform("nunique")
-    ids = ids[(sharing >= 2) & (sharing <= _MAX_SHARED)]
+    # how many distinct parties share each identifier, on integer codes
+    to_code, to_ids = pd.factorize(ids["to"])
+    from_code, from_ids = pd.factorize(ids["from"])
+    ok = (to_code >= 0) & (from_code >= 0)
+    pair = unique_ints(to_code[ok].astype(np.int64) * (len(from_ids) + 1) + from_code[ok])
+    sharing = np.bincount(pair // (len(from_ids) + 1), minlength=len(to_ids))
+    shared = np.where(to_code >= 0, sharing[np.maximum(to_code, 0)], 0)
+    ids = ids[(shared >= 2) & (shared <= _MAX_SHARED)]
     mine = ids[ids["from"].isin(debtors)]
     pairs = mine.merge(ids, on=["to", "kind"], suffixes=("_d", "_p"))
     pairs = pairs[pairs["from_d"] != pairs["from_p"]]

@@ -23,7 +23,7 @@ import yaml
 
 from clawback import __version__
 from clawback.algorithms import rules as legal
-from clawback.algorithms.data import PortfolioData
+from clawback.algorithms.data import PortfolioData, read_portfolio
 from clawback.algorithms.kinship import related_parties
 from clawback.algorithms.signals import CHAIN, SIGNALS, build_context, run_signals
 from clawback.graph.store import GraphStore
@@ -197,14 +197,16 @@ def _ids(evidence: str) -> list[str]:
     return [p for e in str(evidence).split(";") for p in e.split(CHAIN) if p]
 
 
-def score_portfolio(data: PortfolioData, *, seed: int = 7, trace_rule: str = "fifo"
-                    ) -> ScoreResult:
+def score_portfolio(data: PortfolioData, *, seed: int = 7, trace_rule: str = "fifo",
+                    ties: pd.DataFrame | None = None) -> ScoreResult:
     """Score every case of the portfolio (deterministic: the same data and seed give the same
     result). ``trace_rule`` names how traced money is told apart from an intermediary's own:
-    fifo, libr or pro_rata."""
+    fifo, libr or pro_rata. ``ties``: the related parties of ``data``, when already found
+    (:func:`~clawback.algorithms.kinship.related_parties`)."""
     table = weights()
     windows = _windows(data.cases, int(table["window_cap_years"]))
-    ties = related_parties(data)
+    if ties is None:
+        ties = related_parties(data)
     ctx = build_context(data, ties, windows, {"seed": seed, "trace_rule": trace_rule})
     hits = run_signals(ctx)
     if len(hits):
@@ -282,10 +284,11 @@ def _recoverable(hits: pd.DataFrame, table: dict[str, Any]) -> pd.Series:
 
 
 def score_store(store: GraphStore, *, seed: int = 7, trace_rule: str = "fifo") -> ScoreResult:
-    """Read the portfolio, free what the store's engine cached while reading it, score."""
-    data = PortfolioData.from_store(store)
+    """Read the portfolio (finding the related parties while the transfers are read), free
+    what the store's engine cached while reading it, score."""
+    data, ties = read_portfolio(store, related_parties)
     store.release_memory()
-    return score_portfolio(data, seed=seed, trace_rule=trace_rule)
+    return score_portfolio(data, seed=seed, trace_rule=trace_rule, ties=ties)
 
 
 def provenance_json(result: ScoreResult) -> str:

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from clawback.algorithms.data import PortfolioData
+from clawback.algorithms.tracing import CASH_PREFIX
 
 __all__ = ["CONTEXT_ENABLER_MAX_TRANSFERS", "CONTEXT_MAX_TRANSFERS", "HIT_COLUMNS", "SIGNALS",
            "Context", "build_context", "community_context_hits", "depletion", "round_trips",
@@ -144,9 +145,20 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
     tie_path = pd.Categorical(tie["path"])
     tie_strength = tie["strength"].to_numpy(dtype=float)
     case_columns = [c for c in keep if c not in ("jurisdiction", "anchor_proxy")] + ["ci"]
+    # per account code (the last slot: a null account, which code -1 picks): the holder's
+    # debtor code and tie-party code, and whether it is a cash stand-in
+    holders = data.account_holders().cast(pa.large_string())
+    acc_debtor = np.append(_positions(holders, debtor_pool), -1)
+    acc_party = np.append(_positions(holders, tie_parties), -1)
+    assert data.account_ids is not None
+    acc_cash = np.append(np.asarray(data.account_ids.str.startswith(CASH_PREFIX), dtype=bool),
+                         False)
+    del holders
     flows = []
     for mine, other in (("src_holder", "dst_holder"), ("dst_holder", "src_holder")):
-        d_all = _positions(_pa(t[mine]).cast(pa.large_string()), debtor_pool)
+        mine_code, other_code = (t[f"{end}_code"].to_numpy() for end in (
+            ("src", "dst") if mine == "src_holder" else ("dst", "src")))
+        d_all = acc_debtor[mine_code]
         rows = np.flatnonzero(d_all >= 0)
         d = d_all[rows]
         # one row per flow and case of its debtor, flows in the store's order
@@ -166,15 +178,14 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
         })
         for c in case_columns:
             f[c] = cases[c].array.take(case_rows)
-        other_arr = _pa(f[other]).cast(pa.large_string())
-        p = _positions(other_arr, tie_parties)
+        other_rows = other_code[rows_rep]
+        p = acc_party[other_rows]
         at = np.where(p >= 0, tie_index.get_indexer(d * n_parties + np.maximum(p, 0)), -1)
         f["category"] = tie_category.take(at, allow_fill=True)
         f["path"] = tie_path.take(at, allow_fill=True)
         f["tie"] = np.where(at >= 0, tie_strength[np.maximum(at, 0)], np.nan)
-        f["own"] = _flag(pc.equal(other_arr, _pa(f["debtor_id"]).cast(pa.large_string())))
-        end = "dst" if mine == "src_holder" else "src"
-        cash = _flag(pc.starts_with(_pa(t[end]).take(take), "cash:"))
+        f["own"] = acc_debtor[other_rows] == d       # the other end is the debtor's, too
+        cash = acc_cash[other_rows]
         if mine == "src_holder" and "channel" in t.columns:
             cash |= _flag(pc.equal(_pa(t["channel"]).take(take), "cash_withdrawal"))
         f["cash"] = cash
@@ -315,8 +326,8 @@ def _income(ctx: Context) -> pd.Series:
     i = ctx.inflow
     base = ((i["date"] >= i["baseline_start"]) & (i["date"] < i["window_start"])).to_numpy(bool)
     month = i["date"].to_numpy("datetime64[M]")[base].astype(np.int64)
-    monthly = pd.Series(i["amount"].to_numpy(float)[base]).groupby(
-        [i["ci"].to_numpy()[base], month]).sum()
+    monthly = pd.Series(_cents(i["amount"].to_numpy(float)[base])).groupby(
+        [i["ci"].to_numpy()[base], month]).sum() / 100.0
     median = monthly.groupby(level=0).median()
     out = np.zeros(len(ctx.cases))
     out[median.index.to_numpy(dtype=np.int64)] = median.to_numpy(float)
@@ -420,11 +431,14 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     window = r[_in(r, "window_start")].copy()
     window = window[~_memo_has(window["memo"], REPAYMENT_WORDS)]  # preferences are S09's
     window["support"] = _memo_has(window["memo"], SUPPORT_WORDS).astype(float)
+    window["cents"] = _cents(window["amount"])
     before = r[(r["date"] >= r["baseline_start"]) & (r["date"] < r["window_start"])]
     keys = ["case_id", "dst_holder"]
-    pre = before.groupby(keys)["amount"].sum() / 12.0
+    # sums in cents: exact, whatever order the store gave the rows in
+    pre = before.assign(cents=_cents(before["amount"])).groupby(keys)["cents"].sum() / 1200.0
     agg = window.groupby(keys, sort=True).agg(
-        total=("amount", "sum"), n=("amount", "size"), support_share=("support", "mean"))
+        total=("cents", "sum"), n=("amount", "size"), support_share=("support", "mean"))
+    agg["total"] = agg["total"] / 100.0
     # the tie is one per (debtor, party) and the window one per case: any row tells them
     same = window.drop_duplicates(keys).set_index(keys)[
         ["category", "path", "strength", "window_start", "anchor", "claim", "claim_currency"]]
@@ -440,9 +454,10 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     customary = income * months / 12.0
     # money the party had lent the debtor before the window comes back as repayment (S09)
     inflow = ctx.inflow
-    lent = inflow[inflow["related"].to_numpy(bool)
-                  & (inflow["date"] < inflow["window_start"]).to_numpy(bool)].groupby(
-        ["case_id", "src_holder"])["amount"].sum()
+    lender = inflow[inflow["related"].to_numpy(bool)
+                    & (inflow["date"] < inflow["window_start"]).to_numpy(bool)]
+    lent = lender.assign(cents=_cents(lender["amount"])).groupby(
+        ["case_id", "src_holder"])["cents"].sum() / 100.0
     owed = np.nan_to_num(lent.reindex(pd.MultiIndex.from_frame(agg[keys])).to_numpy(float))
     agg["amount"] = (agg["total"] - np.maximum(continued, support) - customary
                      - owed).clip(lower=0.0)
@@ -816,7 +831,7 @@ def layering(ctx: Context) -> pd.DataFrame:
     rule = str(ctx.params.get("trace_rule", "fifo"))
     # S08 and S13 read only what went through an intermediary: the audit from hop 2 on
     result = trace(ctx.data.transfers, sources, sinks, TraceParams(rule=rule),
-                   audit_from_hop=2)
+                   audit_from_hop=2, account_ids=ctx.data.account_ids)
     ctx.cache["trace"] = result
     audit = result.audit[result.audit["hop"] >= 2]
     pieces = audit.merge(sinks, left_on=["case_id", "dst"], right_on=["case_id", "account_id"])
@@ -957,22 +972,35 @@ def related_share(ctx: Context) -> pd.DataFrame:
     the year before the window (plus 15 points): a debtor who always lived on cash, or always
     kept the family, does not change habits on the eve of the filing."""
     out = ctx.out
-    flows = out[~out["own"].to_numpy(bool) | out["cash"].to_numpy(bool)]
-    cents = _cents(flows["amount"])
-    flows = flows.assign(cents=cents, rel=np.where(
-        flows["related"].to_numpy(bool) | flows["cash"].to_numpy(bool), cents, 0.0))
-    base = flows[(flows["date"] >= flows["baseline_start"])
-                 & (flows["date"] < flows["window_start"])].groupby("case_id")[
-        ["cents", "rel"]].sum()
-    base_share = (base["rel"] / base["cents"].where(base["cents"] > 0)).fillna(0.0)
-    o = flows[flows["win"].to_numpy(bool)]
-    g = o.groupby("case_id").agg(total=("cents", "sum"), rel=("rel", "sum"),
-                                 claim=("claim", "first"),
-                                 currency=("claim_currency", "first")).reset_index()
+    # on arrays, summed per case by bincount (a filtered copy of the flows, millions of rows
+    # by two dozen columns, was the scoring's peak memory); cents sum exactly in any order
+    cash = out["cash"].to_numpy(bool)
+    keep = ~out["own"].to_numpy(bool) | cash
+    ci = out["ci"].to_numpy()[keep]
+    cents = _cents(out["amount"].to_numpy(float)[keep])
+    rel = np.where(out["related"].to_numpy(bool)[keep] | cash[keep], cents, 0.0)
+    date = out["date"].to_numpy()[keep]
+    before = ((date >= out["baseline_start"].to_numpy()[keep])
+              & (date < out["window_start"].to_numpy()[keep]))
+    win = out["win"].to_numpy(bool)[keep]
+    del date, keep, cash
+    n = len(ctx.cases)
+
+    def per_case(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return np.bincount(ci[mask], weights=values[mask], minlength=n)
+
+    base_cents, base_rel = per_case(before, cents), per_case(before, rel)
+    base_share = np.divide(base_rel, base_cents, out=np.zeros(n), where=base_cents > 0)
+    cases = ctx.cases
+    g = pd.DataFrame({"case_id": cases["case_id"].to_numpy(), "total": per_case(win, cents),
+                      "rel": per_case(win, rel), "claim": cases["claim"].to_numpy(),
+                      "currency": cases["claim_currency"].to_numpy(), "base": base_share})
+    g = g[np.bincount(ci[win], minlength=n) > 0].sort_values("case_id", kind="stable",
+                                                            ignore_index=True)
     g["total"], g["rel"] = g["total"] / 100.0, g["rel"] / 100.0
     g["share"] = g["rel"] / g["total"].where(g["total"] > 0, 1.0)
     g["amount"] = g["rel"]
-    floor = np.maximum(0.5, g["case_id"].map(base_share).fillna(0.0) + 0.15)
+    floor = np.maximum(0.5, g["base"] + 0.15)
     g["strength"] = ((g["share"] - floor) / 0.4).clip(0.0, 1.0) * _materiality(
         g["rel"], g["claim"], 0.5)
     g = g[g["strength"] > 0]

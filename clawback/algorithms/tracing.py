@@ -94,6 +94,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from clawback.algorithms.arrays import unique_ints
 from clawback.errors import ClawbackError
 
 __all__ = ["ATTRIBUTED_COLUMNS", "AUDIT_COLUMNS", "CHAIN", "RULES", "SUMMARY_COLUMNS",
@@ -111,6 +112,10 @@ SUMMARY_COLUMNS = ["case_id", "sent", "attributed", "held", "expired", "dropped"
 _NS_PER_DAY = 86_400 * 10**9
 _INF = np.iinfo(np.int64).max
 _NEG = np.iinfo(np.int64).min + 1
+_LOOP_CHUNK = 1 << 18
+_CODE = np.int32
+"""Account codes, transfer positions and entries are int32 (10M transfers, a few million
+accounts): the plan's arrays are the trace's peak memory."""
 
 
 @dataclass(frozen=True)
@@ -357,15 +362,13 @@ def _check_values(transfers: pd.DataFrame, pick: np.ndarray, ts: np.ndarray) -> 
                             f"timestamp")
 
 
-def _check_visited(rows: pd.DataFrame) -> None:
+def _check_visited(ids: pd.Series, no_payee: np.ndarray) -> None:
     """Ids and payees of the payments the loop visits (ids end up in the audit chains)."""
-    ids = rows["transfer_id"]
     if len(pd.unique(ids)) != len(ids):           # one hash pass; the culprit only on failure
         dup = ids.duplicated()
         raise ClawbackError(f"transfer_id {ids[dup].iloc[0]!r} is not unique")
-    missing = rows["dst"].isna()
-    if missing.any():
-        raise ClawbackError(f"transfer {rows['transfer_id'][missing].iloc[0]!r} has no dst")
+    if no_payee.any():
+        raise ClawbackError(f"transfer {ids[no_payee].iloc[0]!r} has no dst")
 
 
 # -- which transfers matter --------------------------------------------------------------------
@@ -470,7 +473,8 @@ class _Plan:
     payment, the payer's balance and paid-out position before and after it, the payer's and
     the payee's entry (-1: the payee is not tracked) and the payee's cumulative inflow before
     it; and per entry (tracked account and transfer, in account and time order) the balance
-    after it."""
+    after it. ``rows`` holds the visited payments' amount and time; their strings stay in
+    ``transfers`` (row ``origin``), taken when needed (:meth:`strings`)."""
 
     rows: pd.DataFrame
     balance: np.ndarray
@@ -483,22 +487,41 @@ class _Plan:
     accounts: pd.Index
     src_code: np.ndarray
     dst_code: np.ndarray
+    transfers: pd.DataFrame
+    origin: np.ndarray
+
+    def strings(self, column: str, at: np.ndarray) -> pd.Series:
+        """``column`` (transfer_id, src, dst) of the visited payments ``at``."""
+        return self.transfers[column].iloc[self.origin[at]].reset_index(drop=True)
 
 
-def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts: np.ndarray,
-          ends: np.ndarray, params: TraceParams) -> _Plan:
-    # payers and payees in one code space (n: null), so that all the rest works on integers
+def _codes(transfers: pd.DataFrame, account_ids: pd.Index | None
+           ) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """Payers and payees in one code space (``n``, the number of accounts: null), so that all
+    the rest works on integers: the given codes (``src_code``/``dst_code``, positions in
+    ``account_ids``, -1 null), or one factorization of both columns."""
+    if account_ids is not None:
+        n = len(account_ids)
+        codes, all_dst = (np.where(c < 0, n, c).astype(_CODE) for c in (
+            transfers[f"{end}_code"].to_numpy() for end in ("src", "dst")))
+        return account_ids, codes, all_dst
     size = len(transfers)
     both, uniques = pd.factorize(pd.concat([transfers["src"], transfers["dst"]],
                                            ignore_index=True), sort=False)
     accounts = pd.Index(uniques)
+    both = np.where(both < 0, len(accounts), both).astype(_CODE)
+    return accounts, both[:size], both[size:]
+
+
+def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts: np.ndarray,
+          ends: np.ndarray, params: TraceParams, account_ids: pd.Index | None = None) -> _Plan:
+    accounts, codes, all_dst = _codes(transfers, account_ids)
     n = len(accounts)
-    both = np.where(both < 0, n, both)
-    codes, all_dst = both[:size], both[size:]
     pays = np.bincount(codes, minlength=n + 1)[:n] > 0
-    reach = _reach(codes, all_dst, pays, ts, accounts.get_indexer(sources["account_id"]),
+    reach = _reach(codes, all_dst, pays, ts, accounts.get_indexer(pd.Index(sources["account_id"])),
                    starts, ends, params)
-    pick = np.flatnonzero((reach.tracked[codes] | reach.tracked[all_dst]) & (ts <= reach.cap))
+    pick = np.flatnonzero((reach.tracked[codes] | reach.tracked[all_dst]) & (ts <= reach.cap)
+                          ).astype(_CODE)
     dst_codes = all_dst[pick]
     moves = codes[pick] != dst_codes                 # a payment to oneself moves nothing
     pick, dst_codes = pick[moves], dst_codes[moves]
@@ -507,10 +530,10 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
     pick, dst_code = pick[order], dst_codes[order]
     m = len(pick)
     src_code = codes[pick]
-    del both, codes, all_dst, order
+    del codes, all_dst, order
     row_ts = ts[pick]
-    outs = np.flatnonzero(reach.tracked[src_code])
-    ins = np.flatnonzero(reach.tracked[dst_code])
+    outs = np.flatnonzero(reach.tracked[src_code]).astype(_CODE)
+    ins = np.flatnonzero(reach.tracked[dst_code]).astype(_CODE)
     amount = transfers["amount"].to_numpy(dtype=float)[pick]
     # entries: one per (tracked account, transfer), in (account, time) order; the arrays over
     # all entries are few, and dropped as soon as they are used (they are the trace's peak)
@@ -552,16 +575,18 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
     into = np.maximum(dst_entry, 0)
     dst_base = np.where(dst_entry >= 0, i_after[into] - inflow[into], 0.0)
     del i_after, inflow, first
-    rows = transfers[["transfer_id", "src", "dst", "amount"]].iloc[pick[visit]]
-    rows = rows.assign(ts=row_ts[visit]).reset_index(drop=True)
-    _check_visited(rows)
+    origin = pick[visit]
+    rows = pd.DataFrame({"amount": transfers["amount"].to_numpy(dtype=float)[origin],
+                         "ts": row_ts[visit]})
+    _check_visited(transfers["transfer_id"].iloc[origin], dst_code[visit] == n)
     return _Plan(rows, balance, paid_before, paid_after, src_entry, dst_entry, dst_base,
-                 b_after, accounts, src_code[visit], dst_code[visit])
+                 b_after, accounts, src_code[visit], dst_code[visit], transfers, origin)
 
 
 # -- the trace ---------------------------------------------------------------------------------
 def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
-          params: TraceParams = TraceParams(), *, audit_from_hop: int = 1) -> TraceResult:
+          params: TraceParams = TraceParams(), *, audit_from_hop: int = 1,
+          account_ids: pd.Index | None = None) -> TraceResult:
     """Trace each case's money from its source accounts to its sinks under ``params.rule``.
 
     ``transfers``: ``transfer_id, src, dst, amount, timestamp`` (other columns are ignored);
@@ -575,6 +600,11 @@ def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
     ``audit_from_hop``: the audit keeps the pieces of this hop and later (2: leave out the
     first hops, the debtor's own payments, when only what went through an intermediary is
     read; the tallies, attributions and summary are the same whatever it is).
+
+    ``account_ids``: when given, ``transfers`` also has ``src_code``/``dst_code``, the
+    position of each end in ``account_ids`` (-1: null), and the trace uses them instead of
+    coding the ids itself (:class:`~clawback.algorithms.data.PortfolioData` carries both); the
+    result is the same.
 
     Raises :class:`~clawback.errors.ClawbackError` for a missing column, a timestamp that is
     not datetime64, and (among the transfers the trace reads) a repeated ``transfer_id``, a
@@ -593,12 +623,15 @@ def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
     starts = np.where(starts == nat, _NEG, starts)
     ends = np.where(ends == nat, _INF, ends)
     ts = _ns(transfers["timestamp"], "transfers", "timestamp")
-    known = ts[ts != nat]
-    end_of_data = int(known.max()) if len(known) else _NEG
+    known = ts != nat
+    end_of_data = int(ts[known].max()) if known.any() else _NEG
+    del known
     cases = sorted(set(sources["case_id"]))
     out = _Out(len(cases), audit_from_hop)
     if len(transfers) and len(sources):
-        plan = _plan(transfers, ts, sources, starts, ends, params)
+        if account_ids is not None:
+            _require(transfers, "transfers", ["src_code", "dst_code"])
+        plan = _plan(transfers, ts, sources, starts, ends, params, account_ids)
         first = _first_hop(plan, sources.assign(start=starts, end=ends), cases, sinks, params)
         _first_hop_tally(first, plan, out, end_of_data, params)
         _loop(plan, first, params, out, end_of_data)
@@ -696,7 +729,7 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.D
     case_index = pd.Index(cases)
     s_case = case_index.get_indexer(pd.Index(sources["case_id"])).astype(np.int64)
     s_account = names.get_indexer(pd.Index(sources["account_id"])).astype(np.int64)
-    own_keys = np.unique(s_case * width + np.where(s_account >= 0, s_account, width - 1))
+    own_keys = unique_ints(s_case * width + np.where(s_account >= 0, s_account, width - 1))
     windows = pd.DataFrame({"account": s_account, "case": s_case,
                             "start": sources["start"].to_numpy(dtype=np.int64),
                             "end": sources["end"].to_numpy(dtype=np.int64)})
@@ -842,19 +875,6 @@ def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
     for r, c in zip(pair_row[keep].tolist(), first.pairs["case"].to_numpy()[keep].tolist(),
                     strict=True):
         cases_of.setdefault(r, []).append(c)
-    tids = rows["transfer_id"].to_numpy(dtype=object)[visit].tolist()
-    srcs = plan.src_code[visit].tolist()
-    dsts = first.dst[visit].tolist()
-    amounts = rows["amount"].to_numpy(dtype=float)[visit].tolist()
-    times = rows["ts"].to_numpy()[visit].tolist()
-    pures = pure[visit].tolist()
-    stays = first.stays[visit].tolist()
-    balance, paid_before, paid_after = (plan.balance[visit].tolist(),
-                                        plan.paid_before[visit].tolist(),
-                                        plan.paid_after[visit].tolist())
-    src_entry, dst_entry, dst_base = (plan.src_entry[visit].tolist(),
-                                      plan.dst_entry[visit].tolist(),
-                                      plan.dst_base[visit].tolist())
     b_after = plan.b_after
     cash = first.cash.tolist()                  # list indexing beats numpy scalars here
     sink_of = first.sink_of
@@ -865,70 +885,89 @@ def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
     audit = out.audit
     audit_from = out.audit_from_hop
     attributed = out.attributed
-    for i, r in enumerate(visit.tolist()):
-        a, t, d = amounts[i], times[i], dsts[i]
-        if pures[i]:            # the first hop, worked out already: leave it at the payee
-            live = [_Lot(amt, t, c, 1, str(tids[i])) for c, amt in live_of.get(r, ())]
-            payee = states.get(d)
-            if payee is None:
-                payee = states[d] = _Fifo() if fifo else _Pool(libr)
-            payee.inflow(dst_base[i], a, live, dead_of.get(r, 0.0), dst_entry[i], b_after)
-            continue
-        s = srcs[i]
-        payer = states.get(s)
-        holds = payer is not None and bool(payer.lots)
-        cases = cases_of.get(r, ())
-        if not holds and not cases:
-            continue
-        parts: _Parts = []
-        clean = a
-        if isinstance(payer, _Fifo) and holds:
-            parts = payer.outflow(paid_before[i], paid_after[i], t - horizon, min_amount, tally)
-            clean = a - sum(p[3] for p in parts)
-        elif isinstance(payer, _Pool) and (holds or payer.inactive > 0):
-            clean, parts = payer.outflow(a, balance[i], src_entry[i], b_after, t - horizon,
-                                         min_amount, tally)
-        label = str(tids[i])
-        pieces: list[tuple[int, int, str, float]] = []
-        if cases and clean > 0:
-            share = clean / len(cases)
-            for c in cases:
-                tally.sent[c] += share
-                pieces.append((c, 1, label, share))
-        for c, hop, chain, amt in parts:
-            pieces.append((c, hop + 1, chain + CHAIN + label, amt))
-        live = []
-        dead = 0.0
-        for c, hop, chain, amt in pieces:
-            if amt < min_amount or amt <= 0:
-                tally.dropped[c] += amt
-                dead += amt
+    amount_col = rows["amount"].to_numpy(dtype=float)
+    ts_col = rows["ts"].to_numpy()
+    # in chunks: the per-payment values as Python lists (what the loop indexes fastest) for a
+    # few hundred thousand payments at a time, not for millions at once (a gigabyte at 10M)
+    for lo in range(0, len(visit), _LOOP_CHUNK):
+        part = visit[lo:lo + _LOOP_CHUNK]
+        tids = plan.strings("transfer_id", part).tolist()
+        srcs = plan.src_code[part].tolist()
+        dsts = first.dst[part].tolist()
+        amounts = amount_col[part].tolist()
+        times = ts_col[part].tolist()
+        pures = pure[part].tolist()
+        stays = first.stays[part].tolist()
+        balance, paid_before, paid_after = (plan.balance[part].tolist(),
+                                            plan.paid_before[part].tolist(),
+                                            plan.paid_after[part].tolist())
+        src_entry, dst_entry, dst_base = (plan.src_entry[part].tolist(),
+                                          plan.dst_entry[part].tolist(),
+                                          plan.dst_base[part].tolist())
+        for i, r in enumerate(part.tolist()):
+            a, t, d = amounts[i], times[i], dsts[i]
+            if pures[i]:            # the first hop, worked out already: leave it at the payee
+                live = [_Lot(amt, t, c, 1, str(tids[i])) for c, amt in live_of.get(r, ())]
+                payee = states.get(d)
+                if payee is None:
+                    payee = states[d] = _Fifo() if fifo else _Pool(libr)
+                payee.inflow(dst_base[i], a, live, dead_of.get(r, 0.0), dst_entry[i], b_after)
                 continue
-            if hop >= audit_from:
-                audit.append((c, hop, r, amt, chain))
-            key = c * width + d
-            sink = sink_of.get(key)
-            if sink is None:
-                if cash[d]:
-                    sink = (str(names[d]), "cash")
-                elif key in own:
-                    sink = (str(names[d]), "returned")
-            if sink is not None:
-                attributed.append((c, sink[0], sink[1], amt, hop, r))
+            s = srcs[i]
+            payer = states.get(s)
+            holds = payer is not None and bool(payer.lots)
+            cases = cases_of.get(r, ())
+            if not holds and not cases:
                 continue
-            if hop >= max_hops:
-                tally.beyond[c] += amt
-                dead += amt
+            parts: _Parts = []
+            clean = a
+            if isinstance(payer, _Fifo) and holds:
+                parts = payer.outflow(paid_before[i], paid_after[i], t - horizon, min_amount, tally)
+                clean = a - sum(p[3] for p in parts)
+            elif isinstance(payer, _Pool) and (holds or payer.inactive > 0):
+                clean, parts = payer.outflow(a, balance[i], src_entry[i], b_after, t - horizon,
+                                             min_amount, tally)
+            label = str(tids[i])
+            pieces: list[tuple[int, int, str, float]] = []
+            if cases and clean > 0:
+                share = clean / len(cases)
+                for c in cases:
+                    tally.sent[c] += share
+                    pieces.append((c, 1, label, share))
+            for c, hop, chain, amt in parts:
+                pieces.append((c, hop + 1, chain + CHAIN + label, amt))
+            live = []
+            dead = 0.0
+            for c, hop, chain, amt in pieces:
+                if amt < min_amount or amt <= 0:
+                    tally.dropped[c] += amt
+                    dead += amt
+                    continue
+                if hop >= audit_from:
+                    audit.append((c, hop, r, amt, chain))
+                key = c * width + d
+                sink = sink_of.get(key)
+                if sink is None:
+                    if cash[d]:
+                        sink = (str(names[d]), "cash")
+                    elif key in own:
+                        sink = (str(names[d]), "returned")
+                if sink is not None:
+                    attributed.append((c, sink[0], sink[1], amt, hop, r))
+                    continue
+                if hop >= max_hops:
+                    tally.beyond[c] += amt
+                    dead += amt
+                    continue
+                live.append(_Lot(amt, t, c, hop, chain))
+            if dst_entry[i] < 0 or stays[i]:
+                leaves.extend(live)
                 continue
-            live.append(_Lot(amt, t, c, hop, chain))
-        if dst_entry[i] < 0 or stays[i]:
-            leaves.extend(live)
-            continue
-        if live or (libr and dead > 0):
-            payee = states.get(d)
-            if payee is None:
-                payee = states[d] = _Fifo() if fifo else _Pool(libr)
-            payee.inflow(dst_base[i], a, live, dead, dst_entry[i], b_after)
+            if live or (libr and dead > 0):
+                payee = states.get(d)
+                if payee is None:
+                    payee = states[d] = _Fifo() if fifo else _Pool(libr)
+                payee.inflow(dst_base[i], a, live, dead, dst_entry[i], b_after)
     left = [lot for state in states.values() for lot in state.remaining()]
     left += [(lot.case, lot.arrival, lot.amount) for lot in leaves]
     for case, arrival, amount in left:
@@ -975,8 +1014,8 @@ def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str],
     loop = pd.DataFrame(out.audit, columns=["case", "hop", "row", "traced", "chain"])
     first = out.first_audit
     if first is not None and len(first):
-        first = first.assign(chain=plan.rows["transfer_id"].to_numpy(dtype=object)[
-            first["row"].to_numpy()].astype(str))
+        first = first.assign(chain=plan.strings("transfer_id", first["row"].to_numpy())
+                             .astype(str).to_numpy(dtype=object))
         rec = pd.concat([first, loop], ignore_index=True) if len(loop) else first
     else:
         rec = loop
@@ -1001,7 +1040,7 @@ def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str],
     rows = plan.rows
 
     def column(name: str) -> pd.Series:
-        return rows[name].iloc[row].reset_index(drop=True)
+        return plan.strings(name, row)
 
     frame = pd.DataFrame({
         "case_id": pd.Series(cases, dtype=str).iloc[rec["case"].to_numpy(dtype=np.int64)

@@ -14,7 +14,9 @@ file tells the next open to reset the store to empty, which is exactly what it w
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -106,6 +108,7 @@ class LadybugStore(GraphStore):
         if not read_only:
             self.path.mkdir(parents=True, exist_ok=True)
         self._buffer_pool_bytes = buffer_pool_bytes
+        self._threads = os.cpu_count() or 1     # the engine's default, stated to restore it
         self._staged = 0
         self._released = False
         self._open()
@@ -121,8 +124,12 @@ class LadybugStore(GraphStore):
                 str(self.path / DB_FILE),
                 read_only=self.read_only,
                 buffer_pool_size=self._buffer_pool_bytes,
+                max_num_threads=self._threads,
             )
             self._conn = ladybug.Connection(self._db)
+            self._opener = threading.get_ident()
+            self._others: list[ladybug.Connection] = []
+            self._local = threading.local()
         except RuntimeError as e:
             raise StoreError(f"cannot open the store at {self.path}: {e}") from e
         if not self.read_only:
@@ -146,14 +153,26 @@ class LadybugStore(GraphStore):
             self._run(statement)
 
     def _run(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> Any:
-        if self._released:              # release_memory: open again
-            self._released = False
-            self._open()
         try:
-            result = self._conn.execute(cypher, dict(parameters or {}))
+            result = self._connection().execute(cypher, dict(parameters or {}))
         except RuntimeError as e:
             raise StoreError(f"embedded store {self.path}: {e}") from e
         return result
+
+    def _connection(self) -> ladybug.Connection:
+        """This thread's connection. A connection runs one query at a time, so another thread
+        (a read running concurrently, :meth:`PortfolioData.from_store`) gets its own on the
+        same database; the engine runs concurrent read queries."""
+        if self._released:              # release_memory: open again
+            self._released = False
+            self._open()
+        if threading.get_ident() == self._opener:
+            return self._conn
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = ladybug.Connection(self._db)
+            self._others.append(conn)
+        return conn
 
     # -- reads ------------------------------------------------------------------------------
     def counts(self) -> dict[str, dict[str, int]]:
@@ -239,8 +258,17 @@ class LadybugStore(GraphStore):
         return self.edge_table(element, props).select(["from", "to", *props])
 
     def _arrow(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> pa.Table:
-        result = self._run(cypher, parameters)
-        return result.get_as_arrow(chunk_size=1_000_000)
+        """A table read, scanned by one thread. The engine's parallel scan returns the rows in
+        a different order each time; one thread returns them in storage order, the same for
+        the same store (the transfers are scored in that order: a sum over them must not
+        change in its last bit from run to run). As fast here: converting the result to
+        Arrow, not the scan, is the cost."""
+        conn = self._connection()
+        conn.set_max_threads_for_exec(1)
+        try:
+            return self._run(cypher, parameters).get_as_arrow(chunk_size=1_000_000)
+        finally:
+            conn.set_max_threads_for_exec(self._threads)
 
     def query(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> QueryResult:
         with self._read_only_transaction():
@@ -378,6 +406,10 @@ class LadybugStore(GraphStore):
 
     def close(self) -> None:
         conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
+        for other in getattr(self, "_others", []):
+            other.close()
+        self._others = []
+        self._local = threading.local()
         if conn is not None:
             conn.close()
         if db is not None:

@@ -573,6 +573,41 @@ def test_audit_from_a_later_hop_leaves_out_only_the_earlier_hops(scenario, hop):
     pd.testing.assert_frame_equal(r.summary, s.summary, check_exact=True)
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.randoms(use_true_random=False), st.integers(min_value=0, max_value=5))
+def test_given_account_codes_give_identical_results(scenario, rnd, unused):
+    """The codes a PortfolioData carries (any order of the accounts, accounts that no transfer
+    names among them) change nothing."""
+    t, src, snk, params = scenario
+    r = trace(t, src, snk, params)
+    ids = sorted(set(t["src"]) | set(t["dst"])) + [f"UNUSED{i}" for i in range(unused)]
+    rnd.shuffle(ids)
+    index = pd.Index(ids, dtype=object)
+    coded = t.assign(src_code=index.get_indexer(t["src"]), dst_code=index.get_indexer(t["dst"]))
+    s = trace(coded, src, snk, params, account_ids=index)
+    pd.testing.assert_frame_equal(r.attributed, s.attributed, check_exact=True)
+    pd.testing.assert_frame_equal(r.audit, s.audit, check_exact=True)
+    pd.testing.assert_frame_equal(r.summary, s.summary, check_exact=True)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.integers(min_value=1, max_value=4))
+def test_the_loop_in_chunks_gives_identical_results(scenario, chunk):
+    t, src, snk, params = scenario
+    r = trace(t, src, snk, params)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tracing, "_LOOP_CHUNK", chunk)
+        s = trace(t, src, snk, params)
+    pd.testing.assert_frame_equal(r.attributed, s.attributed, check_exact=True)
+    pd.testing.assert_frame_equal(r.audit, s.audit, check_exact=True)
+    pd.testing.assert_frame_equal(r.summary, s.summary, check_exact=True)
+
+
+def test_given_account_codes_need_their_columns():
+    with pytest.raises(ClawbackError, match="src_code"):
+        trace(CASE_A, K1, SPOUSE_S, account_ids=pd.Index(["D"]))
+
+
 def test_audit_from_hop_must_be_positive():
     with pytest.raises(ClawbackError, match="audit_from_hop must be >= 1, not 0"):
         trace(CASE_A, K1, SPOUSE_S, audit_from_hop=0)
