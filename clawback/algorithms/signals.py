@@ -151,9 +151,14 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
     acc_debtor = np.append(_positions(holders, debtor_pool), -1)
     acc_party = np.append(_positions(holders, tie_parties), -1)
     assert data.account_ids is not None
-    acc_cash = np.append(np.asarray(data.account_ids.str.startswith(CASH_PREFIX), dtype=bool),
-                         False)
+    acc_cash = np.append(_flag(pc.starts_with(pa.array(
+        data.account_ids.to_numpy(dtype=object), pa.string()), CASH_PREFIX)), False)
     del holders
+    # the repeating strings coded once for all the transfers (each flow takes its codes)
+    currency_all = _categorical(_pa(t["currency"]))
+    memo_all = _categorical(_pa(t["memo"]))
+    withdrawal = (_flag(pc.equal(_pa(t["channel"]), "cash_withdrawal")) if "channel" in t.columns
+                  else np.zeros(len(t), dtype=bool))
     flows = []
     for mine, other in (("src_holder", "dst_holder"), ("dst_holder", "src_holder")):
         mine_code, other_code = (t[f"{end}_code"].to_numpy() for end in (
@@ -167,31 +172,34 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
         offset = np.arange(len(rows_rep)) - np.repeat(np.cumsum(n) - n, n)
         case_rows = by_debtor[np.repeat(starts[d], n) + offset]
         d = np.repeat(d, n)
-        take = pa.array(rows_rep)
-        f = pd.DataFrame({
+        cols: dict[str, Any] = {
             "transfer_id": t["transfer_id"].array.take(rows_rep),
             "amount": t["amount"].to_numpy(dtype=float)[rows_rep],
-            "currency": _categorical(_pa(t["currency"]).take(take)),
+            "currency": currency_all.take(rows_rep),
             "date": t["date"].to_numpy()[rows_rep],
-            "memo": _categorical(_pa(t["memo"]).take(take)),
+            "memo": memo_all.take(rows_rep),
             other: t[other].array.take(rows_rep),
-        })
+        }
         for c in case_columns:
-            f[c] = cases[c].array.take(case_rows)
+            cols[c] = cases[c].array.take(case_rows)
         other_rows = other_code[rows_rep]
         p = acc_party[other_rows]
         at = np.where(p >= 0, tie_index.get_indexer(d * n_parties + np.maximum(p, 0)), -1)
-        f["category"] = tie_category.take(at, allow_fill=True)
-        f["path"] = tie_path.take(at, allow_fill=True)
-        f["tie"] = np.where(at >= 0, tie_strength[np.maximum(at, 0)], np.nan)
-        f["own"] = acc_debtor[other_rows] == d       # the other end is the debtor's, too
+        cols["category"] = tie_category.take(at, allow_fill=True)
+        cols["path"] = tie_path.take(at, allow_fill=True)
+        cols["tie"] = np.where(at >= 0, tie_strength[np.maximum(at, 0)], np.nan)
+        own = acc_debtor[other_rows] == d       # the other end is the debtor's, too
+        cols["own"] = own
         cash = acc_cash[other_rows]
-        if mine == "src_holder" and "channel" in t.columns:
-            cash |= _flag(pc.equal(_pa(t["channel"]).take(take), "cash_withdrawal"))
-        f["cash"] = cash
-        f["win"] = ((f["date"] >= f["window_start"]) & (f["date"] <= f["end"])).to_numpy(bool)
-        f["related"] = (at >= 0) & ~f["own"].to_numpy(bool)
-        flows.append(f)
+        if mine == "src_holder":
+            cash |= withdrawal[rows_rep]
+        cols["cash"] = cash
+        date = cols["date"]
+        cols["win"] = ((date >= np.asarray(cols["window_start"]))
+                       & (date <= np.asarray(cols["end"])))
+        cols["related"] = (at >= 0) & ~own
+        # one construction, the columns as they are (assigning them one by one copied each)
+        flows.append(pd.DataFrame(cols, copy=False))
     ctx = Context(data, cases, ties, flows[0], flows[1], params)
     ctx.income = _income(ctx)
     return ctx

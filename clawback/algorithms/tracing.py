@@ -455,7 +455,7 @@ def _time_order(ts: np.ndarray, ids: pd.Series, at: np.ndarray) -> np.ndarray:
         tied[1:] |= tie
         tied[:-1] |= tie
         group = order[tied]
-        key = _byte_keys(ids.iloc[at[group]])
+        key = _byte_keys(ids)[at[group]]       # a view of the column's buffer, indexed
         group_ts = ts[group]
         sub = np.lexsort((key, group_ts))
         key, group_ts = key[sub], group_ts[sub]
