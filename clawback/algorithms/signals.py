@@ -437,16 +437,33 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     if r.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     window = r[_in(r, "window_start")].copy()
-    window = window[~_memo_has(window["memo"], REPAYMENT_WORDS)]  # preferences are S09's
+    # A repayment inside the preference window is S09's. One before it counts here as far as
+    # the party is not shown to have lent the debtor that much: repaying a debt the records
+    # do not hold is a transfer for nothing (EBL 31(1); § 548), whatever the memo says.
+    repay = _memo_has(window["memo"], REPAYMENT_WORDS).to_numpy(bool)
+    keep = ~(repay & (window["date"] >= window["preference_start"]).to_numpy(bool))
+    window, repay = window[keep], repay[keep]
     window["support"] = _memo_has(window["memo"], SUPPORT_WORDS).astype(float)
     window["cents"] = _cents(window["amount"])
+    window["repaid"] = np.where(repay, window["cents"].to_numpy(), 0.0)
     before = r[(r["date"] >= r["baseline_start"]) & (r["date"] < r["window_start"])]
     keys = ["case_id", "dst_holder"]
     # sums in cents: exact, whatever order the store gave the rows in
     pre = before.assign(cents=_cents(before["amount"])).groupby(keys)["cents"].sum() / 1200.0
     agg = window.groupby(keys, sort=True).agg(
-        total=("cents", "sum"), n=("amount", "size"), support_share=("support", "mean"))
-    agg["total"] = agg["total"] / 100.0
+        total=("cents", "sum"), repaid=("repaid", "sum"), n=("amount", "size"),
+        support_share=("support", "mean"))
+    # what the party lent the debtor (its payments in, support and customary gifts aside)
+    # before the anchor backs the repayments; the rest of them stands as transfers
+    inflow = ctx.inflow
+    loans = inflow[inflow["related"].to_numpy(bool)
+                   & (inflow["date"] <= inflow["end"]).to_numpy(bool)
+                   & ~_memo_has(inflow["memo"], SUPPORT_WORDS + CUSTOMARY_WORDS).to_numpy(bool)]
+    backed = loans.assign(cents=_cents(loans["amount"])).groupby(
+        ["case_id", "src_holder"])["cents"].sum()
+    backed.index.names = keys
+    backing = np.nan_to_num(backed.reindex(agg.index).to_numpy(float))
+    agg["total"] = (agg["total"] - np.minimum(agg["repaid"], backing)) / 100.0
     # the tie is one per (debtor, party) and the window one per case: any row tells them
     same = window.drop_duplicates(keys).set_index(keys)[
         ["category", "path", "strength", "window_start", "anchor", "claim", "claim_currency"]]
@@ -461,7 +478,6 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     support = np.where(agg["support_share"] >= 0.5, 0.3 * income * months, 0.0)
     customary = income * months / 12.0
     # money the party had lent the debtor before the window comes back as repayment (S09)
-    inflow = ctx.inflow
     lender = inflow[inflow["related"].to_numpy(bool)
                     & (inflow["date"] < inflow["window_start"]).to_numpy(bool)]
     lent = lender.assign(cents=_cents(lender["amount"])).groupby(

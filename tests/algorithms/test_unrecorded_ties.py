@@ -22,7 +22,7 @@ def _portfolio(directory: Path) -> Path:
     p = Portfolio()
     employer = p.company("EMP", "雇主有限公司")
     bank = p.company("BANK", "某商业银行")
-    for n in range(1, 7):
+    for n in range(1, 10):
         d = f"D{n}"
         acc = p.person(d, f"债务人{n}")
         p.cases.append((f"K{n}", d, "personal_bankruptcy", "CN", FILED, ACCEPTED, "1000000"))
@@ -58,6 +58,25 @@ def _portfolio(directory: Path) -> Path:
     # D6 (honest): has always taken most of the salary out in cash
     for day in _months(date(2021, 7, 6), date(2024, 6, 6)):
         p.pay("A-D6", None, 12_000, day, "取现", channel="cash_withdrawal")
+    # D7: CNY 150,000 "repaid" to a recorded parent who never lent anything, eight months
+    # before acceptance (outside the six-month preference window, inside EBL 31's year)
+    m7 = p.person("M7", "母亲七")
+    p.tie("D7", "M7", "parent", "child")
+    p.pay("A-D7", m7, 150_000, "2023-10-20", "还款")
+    # D8 (honest): the same repayment of what the parent had lent in December 2021, by a
+    # debtor who also lives on the salary (else the one repayment is most of what left him,
+    # and S10 reads the share)
+    m8 = p.person("M8", "母亲八")
+    shop = p.company("SHOP", "超市有限公司")
+    for day in _months(date(2021, 7, 8), date(2024, 6, 8)):
+        p.pay("A-D8", shop, 9_000, day, "生活消费")
+    p.tie("D8", "M8", "parent", "child")
+    p.pay(m8, "A-D8", 150_000, "2021-12-01", "借款")
+    p.pay("A-D8", m8, 150_000, "2023-10-20", "还款")
+    # D9: the D7 repayment, but two months before acceptance: a preference (S09), not S01
+    m9 = p.person("M9", "母亲九")
+    p.tie("D9", "M9", "parent", "child")
+    p.pay("A-D9", m9, 150_000, "2024-04-20", "还款")
     return p.write(directory)
 
 
@@ -102,7 +121,19 @@ def test_money_to_a_fresh_company_no_one_is_known_to(result):
     assert row["evidence"].count(";") == 1 and "2024-01-09" in row["explanation_en"]
 
 
-@pytest.mark.parametrize("case", ["K4", "K5", "K6"])
+def test_repayment_of_no_recorded_debt_to_a_relative_is_a_transfer(result):
+    """Outside the preference window, a "repayment" the records do not back is money given
+    for nothing: S01, less the customary allowance (one month's income a year over the window)."""
+    hit = _hits(result, "K7", "S01")
+    assert len(hit) == 1
+    # the window: two years back from acceptance (the longest CN look-back, capped)
+    assert hit.iloc[0]["amount"] == pytest.approx(150_000 - 20_000 * 24 / 12, rel=1e-3)
+    assert _hits(result, "K7", "S09").empty
+    # in the preference window the same payment is a preference, counted once
+    assert len(_hits(result, "K9", "S09")) == 1 and _hits(result, "K9", "S01").empty
+
+
+@pytest.mark.parametrize("case", ["K4", "K5", "K6", "K8"])
 def test_honest_family_money_and_old_habits_score_nothing(result, case):
     assert result.hits[result.hits["case_id"] == case]["signal"].tolist() == []
     assert result.scores.set_index("case_id").loc[case, "score"] == 0
