@@ -8,7 +8,8 @@ stages run twice, timed each:
 
 clawback (python-igraph, pandas, numpy)
     related parties (:func:`clawback.algorithms.kinship.related_parties`), fund tracing
-    (:func:`clawback.algorithms.tracing.trace`, fifo), communities (the party graph and seeded
+    (:func:`clawback.algorithms.tracing.trace`, fifo, as the scoring runs it: on the
+    account codes the store read gives, audit from hop 2), communities (the party graph and seeded
     Leiden of :mod:`clawback.algorithms.communities`); and, for context, the whole
     :func:`score_portfolio` (all twelve signals, rules and the score).
 
@@ -322,7 +323,10 @@ def run(size: int) -> dict[str, Any]:
     # clawback
     ties, c_ties = timed(related_parties, data)
     sources, sinks = trace_inputs(data, ties)
-    traced, c_trace = timed(trace, data.transfers, sources, sinks, PARAMS)
+    # as the scoring runs it: the store's account codes, the audit from hop 2 (the networkx
+    # side computes the attributed amounts, which the two are checked on)
+    traced, c_trace = timed(lambda: trace(data.transfers, sources, sinks, PARAMS,
+                                          account_ids=data.account_ids, audit_from_hop=2))
     graph, c_graph = timed(comm.party_graph, data)
     membership, c_leiden = timed(comm.partition, graph)
     _, c_score = timed(score_portfolio, data)

@@ -49,6 +49,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from clawback.algorithms.arrays import unique_ints
 from clawback.algorithms.data import PortfolioData
@@ -170,12 +172,18 @@ def _parties(data: PortfolioData) -> pd.Index:
 
 
 def _codes(parties: pd.Index, ids: pd.Series) -> np.ndarray:
-    """Each id's position among the parties; -1 where it is missing or not a party."""
-    values = ids.to_numpy(dtype=object)
-    known = pd.notna(values)
-    out = np.full(len(values), -1, dtype=np.int64)
-    out[known] = parties.get_indexer(pd.Index(values[known].astype(str), dtype=object))
-    return out
+    """Each id's position among the parties; -1 where it is missing or not a party (an Arrow
+    hash lookup: turning 10^5 Arrow strings into Python objects cost more than the graph)."""
+    if isinstance(ids.dtype, (pd.StringDtype, pd.ArrowDtype)):
+        values = pa.array(ids.array)
+    else:
+        values = pa.array([None if pd.isna(v) else str(v) for v in ids.to_numpy(dtype=object)],
+                          pa.string())
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    pool = pa.array(parties.to_numpy(dtype=object), pa.string())
+    found = pc.index_in(values, value_set=pool).fill_null(-1)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _pair_keys(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
