@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["unique_ints"]
+__all__ = ["map_large_allocations", "unique_ints"]
 
 
 def unique_ints(values: np.ndarray) -> np.ndarray:
@@ -24,3 +24,34 @@ def unique_ints(values: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(values[1:], values[:-1], out=keep[1:])
     return values[keep]
+
+
+_M_MMAP_THRESHOLD = -3
+"""glibc's mallopt parameter (malloc.h)."""
+
+
+def map_large_allocations(threshold: int = 4 << 20) -> bool:
+    """Have glibc's malloc serve every allocation of ``threshold`` bytes or more by its own
+    ``mmap``, so that freeing it returns the memory to the system at once (True where that
+    was set: Linux with glibc).
+
+    By default glibc raises that threshold as large blocks are freed, up to 32 MB, and then
+    serves the scoring's many short-lived arrays of 1–30 MB from its heap, where the holes
+    they leave are not reused by the next, larger arrays: at 10M transfers the process's peak
+    was 0.2–0.3 GiB higher. A fixed threshold costs a few per cent of time (fresh pages are
+    zeroed on first touch).
+    """
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        return bool(libc.mallopt(_M_MMAP_THRESHOLD, int(threshold)))
+    except (OSError, AttributeError):
+        return False

@@ -93,6 +93,17 @@ def _categorical(values: pa.Array) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=categories)
 
 
+def _as_categorical(values: pd.Series) -> pd.Categorical:
+    """A string column as a categorical with object categories (one read from a store is one
+    already: its codes are kept)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cat = values.array
+        return pd.Categorical.from_codes(
+            np.asarray(cat.codes), categories=pd.Index(
+                np.asarray(cat.categories, dtype=object), dtype=object))
+    return _categorical(_pa(values))
+
+
 def _flag(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.asarray(values.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
@@ -155,10 +166,10 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
         data.account_ids.to_numpy(dtype=object), pa.string()), CASH_PREFIX)), False)
     del holders
     # the repeating strings coded once for all the transfers (each flow takes its codes)
-    currency_all = _categorical(_pa(t["currency"]))
-    memo_all = _categorical(_pa(t["memo"]))
-    withdrawal = (_flag(pc.equal(_pa(t["channel"]), "cash_withdrawal")) if "channel" in t.columns
-                  else np.zeros(len(t), dtype=bool))
+    currency_all = _as_categorical(t["currency"])
+    memo_all = _as_categorical(t["memo"])
+    withdrawal = ((t["channel"] == "cash_withdrawal").fillna(False).to_numpy(bool)
+                  if "channel" in t.columns else np.zeros(len(t), dtype=bool))
     flows = []
     for mine, other in (("src_holder", "dst_holder"), ("dst_holder", "src_holder")):
         mine_code, other_code = (t[f"{end}_code"].to_numpy() for end in (
