@@ -544,6 +544,13 @@ def test_pro_rata_reaches_exactly_the_time_respecting_paths(scenario):
     assert traced == brute_force(t, src, params)
 
 
+def _identical(r: TraceResult, s: TraceResult) -> None:
+    """Two traces agree to the last bit: attributions, audit and summary."""
+    pd.testing.assert_frame_equal(r.attributed, s.attributed, check_exact=True)
+    pd.testing.assert_frame_equal(r.audit, s.audit, check_exact=True)
+    pd.testing.assert_frame_equal(r.summary, s.summary, check_exact=True)
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(), st.randoms(use_true_random=False))
 def test_shuffled_input_gives_identical_results(scenario, rnd):
@@ -556,9 +563,7 @@ def test_shuffled_input_gives_identical_results(scenario, rnd):
         return frame.iloc[order].reset_index(drop=True)
 
     s = trace(shuffle(t), shuffle(src), shuffle(snk), params)
-    pd.testing.assert_frame_equal(r.attributed, s.attributed, check_exact=True)
-    pd.testing.assert_frame_equal(r.audit, s.audit, check_exact=True)
-    pd.testing.assert_frame_equal(r.summary, s.summary, check_exact=True)
+    _identical(r, s)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -585,9 +590,7 @@ def test_given_account_codes_give_identical_results(scenario, rnd, unused):
     index = pd.Index(ids, dtype=object)
     coded = t.assign(src_code=index.get_indexer(t["src"]), dst_code=index.get_indexer(t["dst"]))
     s = trace(coded, src, snk, params, account_ids=index)
-    pd.testing.assert_frame_equal(r.attributed, s.attributed, check_exact=True)
-    pd.testing.assert_frame_equal(r.audit, s.audit, check_exact=True)
-    pd.testing.assert_frame_equal(r.summary, s.summary, check_exact=True)
+    _identical(r, s)
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -598,9 +601,7 @@ def test_the_loop_in_chunks_gives_identical_results(scenario, chunk):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(tracing, "_LOOP_CHUNK", chunk)
         s = trace(t, src, snk, params)
-    pd.testing.assert_frame_equal(r.attributed, s.attributed, check_exact=True)
-    pd.testing.assert_frame_equal(r.audit, s.audit, check_exact=True)
-    pd.testing.assert_frame_equal(r.summary, s.summary, check_exact=True)
+    _identical(r, s)
 
 
 def test_given_account_codes_need_their_columns():
