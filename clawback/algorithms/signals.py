@@ -59,6 +59,8 @@ class Context:
     params: dict = field(default_factory=dict)
     income: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))  # per case_id
     cache: dict = field(default_factory=dict)  # results shared by signals (the fund trace)
+    holder_ids: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
+    # the flows' ``party_code``: the other end's holder, a position in ``holder_ids`` (-1 none)
 
 
 
@@ -161,6 +163,10 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
     holders = data.account_holders().cast(pa.large_string())
     acc_debtor = np.append(_positions(holders, debtor_pool), -1)
     acc_party = np.append(_positions(holders, tie_parties), -1)
+    holder_codes = pc.dictionary_encode(holders)
+    acc_holder = np.append(np.asarray(holder_codes.indices.fill_null(-1).to_numpy(
+        zero_copy_only=False), dtype=np.int32), np.int32(-1))
+    holder_ids = pd.Index(holder_codes.dictionary.to_numpy(zero_copy_only=False), dtype=object)
     assert data.account_ids is not None
     acc_cash = np.append(_flag(pc.starts_with(pa.array(
         data.account_ids.to_numpy(dtype=object), pa.string()), CASH_PREFIX)), False)
@@ -209,9 +215,10 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
         cols["win"] = ((date >= np.asarray(cols["window_start"]))
                        & (date <= np.asarray(cols["end"])))
         cols["related"] = (at >= 0) & ~own
+        cols["party_code"] = acc_holder[other_rows]
         # one construction, the columns as they are (assigning them one by one copied each)
         flows.append(pd.DataFrame(cols, copy=False))
-    ctx = Context(data, cases, ties, flows[0], flows[1], params)
+    ctx = Context(data, cases, ties, flows[0], flows[1], params, holder_ids=holder_ids)
     ctx.income = _income(ctx)
     return ctx
 
@@ -1149,20 +1156,23 @@ def _counterparties(ctx: Context) -> pd.DataFrame:
     of any kind and private persons (a company refunding a purchase is ordinary commerce), own
     accounts and cash left out. ``case_id, party, date, transfer_id, amount, signed, memo``:
     ``signed`` is + for money the debtor sent, - for money it received."""
-    persons = ctx.data.persons["person_id"]
+    # on integer keys: the case's row and the counterparty's holder code (flows.party_code)
+    is_person = np.append(_isin(pd.Series(ctx.holder_ids), ctx.data.persons["person_id"]),
+                          False)
     parts = []
     sides = ((ctx.out, "dst_holder", 1.0), (ctx.inflow, "src_holder", -1.0))
     keeps = []
-    for frame, party, _ in sides:
-        keep = (~frame["own"].to_numpy(bool) & ~frame["cash"].to_numpy(bool)
-                & frame[party].notna().to_numpy(bool))
-        keep &= frame["related"].to_numpy(bool) | _isin(frame[party], persons)
+    width = len(ctx.holder_ids) + 1
+    keys = []
+    for frame, _, _ in sides:
+        code = frame["party_code"].to_numpy()
+        keep = (~frame["own"].to_numpy(bool) & ~frame["cash"].to_numpy(bool) & (code >= 0))
+        keep &= frame["related"].to_numpy(bool) | is_person[code]
         keeps.append(keep)
+        keys.append(frame["ci"].to_numpy()[keep].astype(np.int64) * width + code[keep])
     # only pairs that moved money both ways can carry a round trip
-    keys = [[frame.loc[keep, "case_id"], frame.loc[keep, party]]
-            for (frame, party, _), keep in zip(sides, keeps, strict=True)]
     for k in range(len(sides)):
-        keeps[k][keeps[k]] = _pairs_in(keys[k], keys[1 - k])
+        keeps[k][keeps[k]] = np.isin(keys[k], keys[1 - k])
     for (frame, party, sign), keep in zip(sides, keeps, strict=True):
         f = frame.loc[keep, ["case_id", party, "date", "transfer_id", "amount", "memo",
                              "related"]].rename(columns={party: "party"})
@@ -1227,9 +1237,11 @@ def _traced_returns(ctx: Context) -> pd.DataFrame:
                   | pd.MultiIndex.from_arrays([debtor, audit["party"]]).isin(tied)]
     if audit.empty:
         return pd.DataFrame(columns=cols)
-    t = ctx.data.transfers
+    # each returned piece arrives in one of the debtor's own accounts: an inflow of the case
+    t = ctx.inflow
     dates = t.loc[_isin(t["transfer_id"], audit["transfer_id"]), ["transfer_id", "date"]]
-    day = audit["transfer_id"].map(dates.set_index("transfer_id")["date"])
+    day = audit["transfer_id"].map(
+        dates.drop_duplicates("transfer_id").set_index("transfer_id")["date"])
     return pd.DataFrame({
         "case_id": audit["case_id"].to_numpy(), "party": audit["party"].to_numpy(),
         "date": day.to_numpy("datetime64[ns]"),
