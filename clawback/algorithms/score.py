@@ -86,7 +86,11 @@ def _windows(cases: pd.DataFrame, cap_years: int) -> pd.DataFrame:
     columns = ["case_id", "anchor", "anchor_proxy", "lag_days", "window_start",
                "preference_start", "preference_any_start"]
     if not parts:
-        return pd.DataFrame(columns=columns)
+        parts = [pd.DataFrame({
+            "case_id": pd.Series(dtype=object), "anchor": pd.Series(dtype="datetime64[ms]"),
+            "anchor_proxy": pd.Series(dtype=bool), "lag_days": pd.Series(dtype=np.int64),
+            **{c: pd.Series(dtype="datetime64[ms]") for c in (
+                "window_start", "preference_start", "preference_any_start")}})]
     out = pd.concat(parts, ignore_index=True)
     return cases[["case_id"]].merge(out, on="case_id", how="left")[columns]
 
@@ -240,7 +244,7 @@ def score_portfolio(data: PortfolioData, *, seed: int = 7, trace_rule: str = "fi
     positive = contrib[contrib["points"] > 0]
     top = positive[positive.groupby("case_id").cumcount() < 3].groupby("case_id")[
         "signal"].agg(";".join)
-    scores["top_signals"] = scores["case_id"].map(top).fillna("")
+    scores["top_signals"] = scores["case_id"].map(top).astype(object).fillna("")
     scores = scores.sort_values(["score", "case_id"], ascending=[False, True], kind="stable")
     scores["rank"] = np.arange(1, len(scores) + 1)
     provenance = {

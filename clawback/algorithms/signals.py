@@ -128,7 +128,8 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
     cases = data.cases.merge(windows, on="case_id", how="inner")
     cases = cases[cases["anchor"].notna()].copy()
     # a proxy anchor (the filing date) reaches past itself by the expected acceptance lag
-    cases["end"] = cases["anchor"] + pd.to_timedelta(cases["lag_days"], unit="D")
+    cases["end"] = cases["anchor"] + pd.to_timedelta(
+        cases["lag_days"].to_numpy(dtype=np.int64), unit="D")
     cases["baseline_start"] = cases["window_start"] - pd.DateOffset(months=12)
     cases["claim"] = cases["claim_amount"].fillna(0.0)
     cases["claim_currency"] = cases["currency"].astype("category")
@@ -156,7 +157,8 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
     tie_index = pd.Index(np.where(tie_d >= 0, tie_d * n_parties + tie_p, -1 - np.arange(len(tie))))
     tie_category = pd.Categorical(tie["category"])
     tie_path = pd.Categorical(tie["path"])
-    tie_strength = tie["strength"].to_numpy(dtype=float)
+    # the last slot (position -1): no tie
+    tie_strength = np.append(tie["strength"].to_numpy(dtype=float), np.nan)
     case_columns = [c for c in keep if c not in ("jurisdiction", "anchor_proxy")] + ["ci"]
     # per account code (the last slot: a null account, which code -1 picks): the holder's
     # debtor code and tie-party code, and whether it is a cash stand-in
@@ -204,7 +206,7 @@ def build_context(data: PortfolioData, ties: pd.DataFrame, windows: pd.DataFrame
         at = np.where(p >= 0, tie_index.get_indexer(d * n_parties + np.maximum(p, 0)), -1)
         cols["category"] = tie_category.take(at, allow_fill=True)
         cols["path"] = tie_path.take(at, allow_fill=True)
-        cols["tie"] = np.where(at >= 0, tie_strength[np.maximum(at, 0)], np.nan)
+        cols["tie"] = tie_strength[at]
         own = acc_debtor[other_rows] == d       # the other end is the debtor's, too
         cols["own"] = own
         cash = acc_cash[other_rows]
@@ -350,6 +352,8 @@ def _memo_has(memo: pd.Series, words: tuple[str, ...]) -> pd.Series:
 def _income(ctx: Context) -> pd.Series:
     """Median monthly inflow per case in the year before the window: the debtor's own scale."""
     i = ctx.inflow
+    if i.empty:
+        return pd.Series(np.zeros(len(ctx.cases)), index=ctx.cases["case_id"])
     base = ((i["date"] >= i["baseline_start"]) & (i["date"] < i["window_start"])).to_numpy(bool)
     month = i["date"].to_numpy("datetime64[M]")[base].astype(np.int64)
     monthly = pd.Series(_cents(i["amount"].to_numpy(float)[base])).groupby(
@@ -488,7 +492,7 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     agg = agg.join(same).rename(columns={"claim_currency": "currency"}).reset_index()
     months = _months(agg["anchor"], agg["window_start"])
     pre_rate = np.nan_to_num(pre.reindex(pd.MultiIndex.from_frame(agg[keys])).to_numpy(float))
-    income = agg["case_id"].map(ctx.income).fillna(0.0)
+    income = agg["case_id"].map(ctx.income).astype(float).fillna(0.0)
     # What an honest debtor's family life explains: continuing what was paid before the window
     # (50 % headroom), support within 30 % of income when the memos say support, and customary
     # gifts (weddings, festivals) of one month's income per relative per year.
@@ -753,7 +757,7 @@ def _fresh_companies(ctx: Context) -> pd.DataFrame:
         ["case_id", "src_holder"])["amount"].sum()
     returned = np.nan_to_num(back.reindex(pd.MultiIndex.from_frame(g[keys])).to_numpy(float))
     g["amount"] = (g["paid"] - returned).clip(lower=0.0)
-    g = g[g["amount"] > 3.0 * g["case_id"].map(ctx.income).fillna(0.0)]
+    g = g[g["amount"] > 3.0 * g["case_id"].map(ctx.income).astype(float).fillna(0.0)]
     if g.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     g = g.rename(columns={"dst_holder": "shell"})
@@ -815,7 +819,7 @@ def cash_spikes(ctx: Context) -> pd.DataFrame:
         claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
     rate = (base.groupby("case_id")["amount"].sum() / 12.0).reindex(w["case_id"]).fillna(0.0)
     months = _months(w["anchor"], w["start"])
-    income = w["case_id"].map(ctx.income).fillna(0.0)
+    income = w["case_id"].map(ctx.income).astype(float).fillna(0.0)
     allowance = np.maximum(3.0 * rate.to_numpy() * months, 0.2 * income * months)
     w["amount"] = (w["total"] - allowance).clip(lower=0.0)
     w["baseline"] = rate.to_numpy()
@@ -936,7 +940,7 @@ def _private_preferences(ctx: Context) -> pd.DataFrame:
         o.sort_values("transfer_id"), keys, "transfer_id", "evidence",
         amount=("amount", "sum"), n=("amount", "size"), first=("date", "min"),
         claim=("claim", "first"), currency=("claim_currency", "first")).reset_index()
-    g = g[g["amount"] > 3.0 * g["case_id"].map(ctx.income).fillna(0.0)]
+    g = g[g["amount"] > 3.0 * g["case_id"].map(ctx.income).astype(float).fillna(0.0)]
     if g.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     inflow = ctx.inflow[["case_id", "src_holder", "date"]]
@@ -1063,7 +1067,7 @@ def gifts(ctx: Context) -> pd.DataFrame:
     out = ctx.out
     o = out[out["win"].to_numpy(bool) & ~out["own"].to_numpy(bool) & ~out["cash"].to_numpy(bool)
             & out["dst_holder"].notna().to_numpy(bool) & out["category"].isna().to_numpy(bool)]
-    income = o["case_id"].map(ctx.income).fillna(0.0)
+    income = o["case_id"].map(ctx.income).astype(float).fillna(0.0)
     said = _memo_has(o["memo"], GIFT_WORDS)
     # only what can be a gift is looked at further: said so, or a large payment to a person
     large = (o["amount"] > 3.0 * income) & _isin(o["dst_holder"], ctx.data.persons["person_id"])
@@ -1076,7 +1080,7 @@ def gifts(ctx: Context) -> pd.DataFrame:
     paid_back = pd.MultiIndex.from_frame(o[["case_id", "dst_holder"]]).isin(
         pd.MultiIndex.from_frame(back))
     new_person = ((pd.Series(first_paid, index=o.index) >= o["window_start"]) & ~paid_back
-                  & (o["amount"] > 3.0 * o["case_id"].map(ctx.income).fillna(0.0)))
+                  & (o["amount"] > 3.0 * o["case_id"].map(ctx.income).astype(float).fillna(0.0)))
     # a payment to someone who gave up a title within 90 days is a purchase (S03 looks at
     # whose name the title went to), not a gift
     sold = ctx.data.titles.dropna(subset=["from_party"])[["from_party", "date"]].rename(
@@ -1315,7 +1319,7 @@ def _resent(ctx: Context, returns: pd.DataFrame) -> pd.DataFrame:
     out to related parties or cash in the window."""
     # family money going back and forth within a month's income is ordinary life
     claim = returns["case_id"].map(ctx.cases.set_index("case_id")["claim"])
-    income = returns["case_id"].map(ctx.income).fillna(0.0)
+    income = returns["case_id"].map(ctx.income).astype(float).fillna(0.0)
     returns = returns[(returns["own"] >= 0.02 * claim.fillna(0.0).clip(lower=1.0))
                       & (returns["own"] > income)]
     if returns.empty:
@@ -1527,6 +1531,8 @@ name the enabler and how many unrelated debtors paid it."""
 
 def run_signals(ctx: Context) -> pd.DataFrame:
     """Every signal's hits, then the community context of the flagged cases (S15, no points)."""
+    if ctx.cases.empty:             # no case with an anchor: nothing to look back from
+        return pd.DataFrame(columns=HIT_COLUMNS)
     frames = []
     for code, signal in SIGNALS.items():
         if code == "S15":
