@@ -459,6 +459,12 @@ def test_store_row_order_changes_nothing(tmp_path, generator):
     with LadybugStore(tmp_path / "store") as store:
         load_directory(tmp_path / "in", store)
         data = PortfolioData.from_store(store)
+        # and the store gives them in the same order on every read (the engine's parallel
+        # scan did not: 130k transfers came in two different orders in five reads)
+        orders = {tuple(store.edge_table("TRANSFERRED_TO", ["transfer_id"])["transfer_id"]
+                        .to_pylist()) for _ in range(6)}
+        assert len(orders) == 1
+        assert list(orders.pop()) == data.transfers["transfer_id"].tolist()
     first = score_portfolio(data)
     rng = np.random.default_rng(1)
     data.transfers = data.transfers.iloc[rng.permutation(len(data.transfers))].reset_index(
