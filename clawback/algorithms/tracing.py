@@ -58,9 +58,10 @@ the span from what was paid out before to what is paid out after). A payment who
 hold followed money yet (no first hop, nor a payment of a payer that may hold some, paid into
 it before: ``max_hops - 1`` vectorized passes) is a first hop worked out in bulk; under
 ``fifo``, money left at an account that pays nothing more within the horizon stays there
-without the loop. The one Python loop runs in time order over the rest and does work only for
-a payment from a source account in its window or from an account that holds followed money at
-that moment.
+without the loop. The one pass in time order over the rest (compiled with numba:
+:mod:`clawback.algorithms.tracing_kernel`) does work only for a payment from a source account
+in its window or from an account that holds followed money at that moment; a chain of transfer
+ids is a node in a tree of (parent, transfer) and becomes text only for the audit rows.
 
 >>> import pandas as pd
 >>> day = pd.Timestamp("2024-01-01")
@@ -86,7 +87,6 @@ pro_rata [['P-spouse', 53.33, 2]]
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,6 +94,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from clawback.algorithms import tracing_kernel as kernel
 from clawback.algorithms.arrays import unique_ints
 from clawback.errors import ClawbackError
 
@@ -112,7 +113,6 @@ SUMMARY_COLUMNS = ["case_id", "sent", "attributed", "held", "expired", "dropped"
 _NS_PER_DAY = 86_400 * 10**9
 _INF = np.iinfo(np.int64).max
 _NEG = np.iinfo(np.int64).min + 1
-_LOOP_CHUNK = 1 << 18
 _CODE = np.int32
 """Account codes, transfer positions and entries are int32 (10M transfers, a few million
 accounts): the plan's arrays are the trace's peak memory."""
@@ -163,173 +163,6 @@ class TraceResult:
     audit: pd.DataFrame
     summary: pd.DataFrame
     params: TraceParams = field(default_factory=TraceParams)
-
-
-# -- per-account state ---------------------------------------------------------------------------
-class _Lot:
-    """Traced money of one case that arrived together. For ``fifo``, ``start``/``end`` is its
-    span on the account's cumulative-inflow axis (the amount is ``end - start``)."""
-
-    __slots__ = ("amount", "arrival", "case", "chain", "end", "hop", "start")
-
-    def __init__(self, amount: float, arrival: int, case: int, hop: int, chain: str):
-        self.amount = amount
-        self.arrival = arrival
-        self.case = case
-        self.hop = hop
-        self.chain = chain
-        self.start = 0.0
-        self.end = 0.0
-
-
-_Parts = list[tuple[int, int, str, float]]
-"""What a payment carries of each followed lot: (case, hop, chain, amount)."""
-
-
-class _Tally:
-    """Where traced money went, per case."""
-
-    def __init__(self) -> None:
-        self.sent: defaultdict[int, float] = defaultdict(float)
-        self.expired: defaultdict[int, float] = defaultdict(float)
-        self.dropped: defaultdict[int, float] = defaultdict(float)
-        self.beyond: defaultdict[int, float] = defaultdict(float)
-        self.held: defaultdict[int, float] = defaultdict(float)
-
-
-class _Fifo:
-    """The followed lots of an account, oldest first, as spans of its cumulative inflow."""
-
-    __slots__ = ("lots",)
-
-    def __init__(self) -> None:
-        self.lots: deque[_Lot] = deque()
-
-    def outflow(self, paid_before: float, paid_after: float, limit: int, min_amount: float,
-                tally: _Tally) -> _Parts:
-        lots = self.lots
-        while lots and lots[0].arrival < limit:        # waited past the horizon
-            lot = lots.popleft()
-            tally.expired[lot.case] += lot.end - lot.start
-        parts: _Parts = []
-        # positions are sums of many amounts: a lot within rounding of the end is consumed
-        paid = paid_after + 1e-12 * max(1.0, abs(paid_after))
-        while lots and lots[0].start < paid:
-            lot = lots[0]
-            if lot.end <= paid:
-                lots.popleft()
-                parts.append((lot.case, lot.hop, lot.chain, lot.end - lot.start))
-            else:
-                parts.append((lot.case, lot.hop, lot.chain, paid_after - lot.start))
-                lot.start = paid_after
-                if lot.end - lot.start < min_amount:
-                    lots.popleft()
-                    tally.dropped[lot.case] += lot.end - lot.start
-                break
-        return parts
-
-    def inflow(self, base: float, amount: float, live: list[_Lot], dead: float,
-               entry: int, b_after: np.ndarray) -> None:
-        # the untraced part of the payment first, then its traced pieces in order
-        pos = base + amount - sum(lot.amount for lot in live)
-        for lot in live:
-            lot.start = pos
-            pos += lot.amount
-            lot.end = pos
-        self.lots.extend(live)
-
-    def remaining(self) -> list[tuple[int, int, float]]:
-        return [(lot.case, lot.arrival, lot.end - lot.start) for lot in self.lots]
-
-
-class _Pool:
-    """The followed lots of an account (``libr`` and ``pro_rata``; the balance comes from the
-    vectorized pass). ``inactive`` is traced money no longer followed (expired, dropped, beyond
-    the hops): ``libr`` still counts it as traced — it is not spent before clean money, and it
-    shrinks to the lowest balance while nothing is followed there — ``pro_rata`` treats it as
-    clean."""
-
-    __slots__ = ("entry", "inactive", "libr", "lots", "traced")
-
-    def __init__(self, libr: bool) -> None:
-        self.lots: list[_Lot] = []
-        self.traced = 0.0
-        self.inactive = 0.0
-        self.libr = libr
-        self.entry = -1                  # the last of the account's entries applied
-
-    def _catch_up(self, entry: int, b_after: np.ndarray) -> None:
-        """Apply the account's entries since the last one seen to ``inactive``: under libr,
-        untraced money is spent first, so traced money left is capped by the lowest balance."""
-        if self.inactive > 0 and entry > self.entry + 1:
-            self.inactive = min(self.inactive, float(b_after[self.entry + 1:entry].min()))
-        self.entry = entry
-
-    def outflow(self, amount: float, balance: float, entry: int, b_after: np.ndarray,
-                limit: int, min_amount: float, tally: _Tally) -> tuple[float, _Parts]:
-        """The untraced part of the payment (unfollowed traced money is in neither part), and
-        what it carries of each followed lot."""
-        if self.libr:
-            self._catch_up(entry, b_after)
-        lots = self.lots
-        if lots and lots[0].arrival < limit:           # waited past the horizon
-            i = 0
-            while i < len(lots) and lots[i].arrival < limit:
-                lot = lots[i]
-                tally.expired[lot.case] += lot.amount
-                self.traced -= lot.amount
-                if self.libr:
-                    self.inactive += lot.amount
-                i += 1
-            del lots[:i]
-            if not lots:
-                self.traced = 0.0
-        total = self.traced + self.inactive
-        balance = max(balance, total)
-        if total <= 0:
-            return amount, []
-        if self.libr:
-            carried = min(total, max(0.0, amount - (balance - total)))
-        else:
-            carried = total * min(amount, balance) / balance
-        if carried <= 0:
-            return amount, []
-        share = carried / total
-        if share >= 1.0:
-            parts = [(lot.case, lot.hop, lot.chain, lot.amount) for lot in lots]
-            self.lots = []
-            self.traced = self.inactive = 0.0
-            return max(0.0, amount - carried), parts
-        parts = []
-        keep: list[_Lot] = []
-        traced = 0.0
-        self.inactive -= self.inactive * share
-        for lot in lots:
-            take = lot.amount * share
-            parts.append((lot.case, lot.hop, lot.chain, take))
-            lot.amount -= take
-            if lot.amount < min_amount:
-                tally.dropped[lot.case] += lot.amount
-                if self.libr:
-                    self.inactive += lot.amount
-            else:
-                keep.append(lot)
-                traced += lot.amount
-        self.lots = keep
-        self.traced = traced
-        return max(0.0, amount - carried), parts
-
-    def inflow(self, base: float, amount: float, live: list[_Lot], dead: float,
-               entry: int, b_after: np.ndarray) -> None:
-        if self.libr:
-            self._catch_up(entry, b_after)
-            self.inactive += dead
-        if live:
-            self.lots.extend(live)
-            self.traced += sum(lot.amount for lot in live)
-
-    def remaining(self) -> list[tuple[int, int, float]]:
-        return [(lot.case, lot.arrival, lot.amount) for lot in self.lots]
 
 
 # -- input -----------------------------------------------------------------------------------
@@ -644,23 +477,25 @@ def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
 
 class _Out:
     """What the trace found, with cases as their position in the sorted case ids: per-case
-    tallies (arrays), attributions and audit rows as parallel lists (in the order found) plus
-    the first hop's as arrays."""
+    tallies, and the first hop's attributions and audit rows (worked out in bulk) and the
+    loop's (:func:`_loop`), each as arrays in the order found."""
 
     def __init__(self, n_cases: int, audit_from_hop: int = 1) -> None:
         self.audit_from_hop = audit_from_hop
-        self.tally = _Tally()
         self.sent = np.zeros(n_cases)
         self.expired = np.zeros(n_cases)
         self.dropped = np.zeros(n_cases)
         self.beyond = np.zeros(n_cases)
         self.held = np.zeros(n_cases)
-        # attributions: (case, party, kind, amount, hop, row)
-        self.attributed: list[tuple[int, str, str, float, int, int]] = []
+        # the loop's share of each tally, added last (in the order the loop found it)
+        self.loop_tally: tuple[np.ndarray, ...] | None = None
+        # attributions: case, party, kind, amount, hop, row
         self.first_attributed: pd.DataFrame | None = None
-        # audit rows: (case, hop, row, traced, chain)
-        self.audit: list[tuple[int, int, int, float, str]] = []
+        self.attributed: pd.DataFrame | None = None
+        # audit rows: case, hop, row, traced, and chain (text, or a node of ``chains``)
         self.first_audit: pd.DataFrame | None = None
+        self.audit: pd.DataFrame | None = None
+        self.chains = np.empty((0, 2), dtype=np.int64)
 
 
 @dataclass
@@ -670,29 +505,50 @@ class _FirstHop:
     cannot hold followed money yet (no followed money has been paid into it before): such a
     payment's pieces are all the case's own money, so they are worked out here, and the loop
     only adds what they leave at a tracked payee. ``names``: account codes (payers first, as in
-    the plan) → ids; ``dst``: the payee's code per visited payment; ``sink_of``: case × account
-    key → (party, kind); ``own``: case × account keys of the cases' source accounts; ``width``:
-    the key multiplier; ``stays``: per visited payment, whether what it leaves at its payee
-    stays there (:func:`_stays`)."""
+    the plan) → ids; ``dst``: the payee's code per visited payment; ``sinks``: the case ×
+    account keys of the cases' sinks, sorted, with their party and kind; ``own``: the sorted
+    case × account keys of the cases' source accounts; ``width``: the key multiplier;
+    ``stays``: per visited payment, whether what it leaves at its payee stays there
+    (:func:`_stays`). Set by :func:`_first_hop_tally`: ``live``, the first hops' pieces followed
+    on (row, case, amount, by row) and ``dead``, per visited payment, first-hop money no longer
+    followed that stays at a tracked payee (libr)."""
 
     pairs: pd.DataFrame
     pure: np.ndarray
     names: np.ndarray
     dst: np.ndarray
     cash: np.ndarray
-    sink_of: dict[int, tuple[str, str]]
-    own: set[int]
+    sinks: _Sinks
+    own: np.ndarray
     width: int
-    live: dict[int, list[tuple[int, float]]]
-    dead: dict[int, float]
     stays: np.ndarray
+    live: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    dead: np.ndarray | None = None
+
+
+@dataclass
+class _Sinks:
+    """Sorted case × account keys, and the party and kind of each (an account of several
+    parties joins them with '+')."""
+
+    keys: np.ndarray
+    party: np.ndarray
+    kind: np.ndarray
+
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        """Position of each key, -1 where it is not a sink."""
+        at = np.searchsorted(self.keys, keys)
+        if not len(self.keys):
+            return np.full(len(keys), -1, dtype=np.int64)
+        found = self.keys[np.minimum(at, len(self.keys) - 1)] == keys
+        return np.where(found, at, -1)
 
 
 def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, names: pd.Index,
-                width: int) -> dict[int, tuple[str, str]]:
-    """case × account key -> (party, kind); an account of several parties joins them with '+'
-    (parties and kinds each sorted and unique). Deduplicated and sorted on integer codes
-    (parties and kinds coded in sorted order), the strings looked up at the end."""
+                width: int) -> _Sinks:
+    """The sinks by case × account key; parties and kinds each sorted and unique where an
+    account has several. Deduplicated and sorted on integer codes (parties and kinds coded in
+    sorted order), the strings looked up at the end."""
     case = case_index.get_indexer(pd.Index(sinks["case_id"].astype(str)))
     account = names.get_indexer(pd.Index(sinks["account_id"].astype(str)))
     keep = (case >= 0) & (account >= 0)       # other sinks are never paid in the trace
@@ -704,17 +560,24 @@ def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, names: pd.Index,
     party_of = np.asarray(parties, dtype=object)
     kind_of = np.asarray(kinds, dtype=object)
     single = ~frame["key"].duplicated(keep=False).to_numpy()
-    key = frame["key"].to_numpy()
+    key = frame["key"].to_numpy(dtype=np.int64)
     party = frame["party"].to_numpy()
     kind = frame["kind"].to_numpy()
-    out = dict(zip(key[single].tolist(),
-                   zip(party_of[party[single]].tolist(), kind_of[kind[single]].tolist(),
-                       strict=True), strict=True))
-    many = ~single
-    for k, group in frame[many].groupby("key", sort=False):
-        out[int(str(k))] = ("+".join(dict.fromkeys(party_of[group["party"].to_numpy()])),
-                            "+".join(sorted(set(kind_of[group["kind"].to_numpy()]))))
-    return out
+    keys = [key[single]]
+    party_names = [party_of[party[single]]]
+    kind_names = [kind_of[kind[single]]]
+    many = frame[~single]
+    if len(many):
+        joined = [(int(str(k)), "+".join(dict.fromkeys(party_of[g["party"].to_numpy()])),
+                   "+".join(sorted(set(kind_of[g["kind"].to_numpy()]))))
+                  for k, g in many.groupby("key", sort=False)]
+        keys.append(np.array([j[0] for j in joined], dtype=np.int64))
+        party_names.append(np.array([j[1] for j in joined], dtype=object))
+        kind_names.append(np.array([j[2] for j in joined], dtype=object))
+    all_keys = np.concatenate(keys)
+    order = np.argsort(all_keys, kind="stable")
+    return _Sinks(all_keys[order], np.concatenate(party_names)[order],
+                  np.concatenate(kind_names)[order])
 
 
 def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.DataFrame,
@@ -765,8 +628,8 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.D
     cash = np.append(pd.Series(names.to_numpy(dtype=object)).astype(str).str.startswith(
         CASH_PREFIX).to_numpy(dtype=bool), False)           # slot n: a null payee
     return _FirstHop(pairs, pure, names.to_numpy(dtype=object), dst, cash,
-                     _sink_table(sinks, case_index, names, width), set(own_keys.tolist()),
-                     width, {}, {}, _stays(plan, params))
+                     _sink_table(sinks, case_index, names, width), own_keys.astype(np.int64),
+                     width, _stays(plan, params))
 
 
 def _stays(plan: _Plan, params: TraceParams) -> np.ndarray:
@@ -778,16 +641,8 @@ def _stays(plan: _Plan, params: TraceParams) -> np.ndarray:
     m = len(plan.rows)
     if params.rule != "fifo" or m == 0:
         return np.zeros(m, dtype=bool)
-    ts = plan.rows["ts"].to_numpy()
-    by_payer = np.lexsort((np.arange(m), plan.src_code))
-    keys = plan.src_code[by_payer].astype(np.int64) * (m + 1) + by_payer
-    wanted = plan.dst_code.astype(np.int64) * (m + 1) + np.arange(m)
-    at = np.searchsorted(keys, wanted, side="right")
-    has = at < m
-    nxt = by_payer[np.minimum(at, m - 1)]
-    has &= plan.src_code[nxt] == plan.dst_code
-    horizon = params.horizon_days * _NS_PER_DAY
-    return ~has | (ts[nxt] - ts > horizon)
+    return kernel.stays(plan.src_code, plan.dst_code, plan.rows["ts"].to_numpy(dtype=np.int64),
+                        len(plan.accounts), params.horizon_days * _NS_PER_DAY)
 
 
 def _first_hop_tally(first: _FirstHop, plan: _Plan, out: _Out, end_of_data: int,
@@ -813,15 +668,12 @@ def _first_hop_tally(first: _FirstHop, plan: _Plan, out: _Out, end_of_data: int,
     if out.audit_from_hop <= 1:
         out.first_audit = pd.DataFrame({"case": case, "hop": 1, "row": row, "traced": share})
     dst = first.dst[row]
-    keys = (case.astype(np.int64) * first.width + dst).tolist()
-    sink_of = first.sink_of
-    found = [sink_of.get(k) for k in keys]
-    is_sink = np.fromiter((f is not None for f in found), dtype=bool, count=len(found))
+    sink = first.sinks.find(case.astype(np.int64) * first.width + dst)
+    is_sink = sink >= 0
     cash = first.cash[dst] & ~is_sink
-    party = np.array([f[0] for f in found if f is not None], dtype=object)
-    kind = np.array([f[1] for f in found if f is not None], dtype=object)
     out.first_attributed = pd.concat([
-        pd.DataFrame({"case": case[is_sink], "party": party, "kind": kind,
+        pd.DataFrame({"case": case[is_sink], "party": first.sinks.party[sink[is_sink]],
+                      "kind": first.sinks.kind[sink[is_sink]],
                       "amount": share[is_sink], "hop": 1, "row": row[is_sink]}),
         pd.DataFrame({"case": case[cash], "party": first.names[dst[cash]], "kind": "cash",
                       "amount": share[cash], "hop": 1, "row": row[cash]})], ignore_index=True)
@@ -841,152 +693,65 @@ def _first_hop_tally(first: _FirstHop, plan: _Plan, out: _Out, end_of_data: int,
         out.held += np.bincount(case[leaf][~waited], weights=share[leaf][~waited],
                                 minlength=n_cases)
         row, case, share = row[~leaf], case[~leaf], share[~leaf]
-    live: dict[int, list[tuple[int, float]]] = {}
-    for r, c, a in zip(row.tolist(), case.tolist(), share.tolist(), strict=True):
-        live.setdefault(r, []).append((c, a))
-    first.live = live
+    first.live = (row.astype(np.int64), case.astype(np.int64), share.astype(float))
+    # np.zeros: pages never written are not memory
+    first.dead = np.zeros(len(plan.rows))
     if params.rule == "libr":
         pure_dead = np.flatnonzero((dead > 0) & first.pure & (plan.dst_entry >= 0))
-        first.dead = dict(zip(pure_dead.tolist(), dead[pure_dead].tolist(), strict=True))
+        first.dead[pure_dead] = dead[pure_dead]
 
 
 def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
           end_of_data: int) -> None:
-    """The one pass in time order over the payments that need it: those of payers that may
-    hold followed money, and the pure ones that leave followed money at a tracked payee."""
-    horizon = params.horizon_days * _NS_PER_DAY
-    min_amount = params.min_amount
-    max_hops = params.max_hops
-    fifo = params.rule == "fifo"
-    libr = params.rule == "libr"
-    tally = out.tally
-    states: dict[int, _Fifo | _Pool] = {}
-    leaves: list[_Lot] = []              # followed money at accounts that never pay out
-    rows = plan.rows
+    """The one pass in time order (:func:`clawback.algorithms.tracing_kernel.run`) over the
+    payments that need it: those of payers that may hold followed money, and the pure ones
+    that leave followed money at a tracked payee."""
+    assert first.live is not None and first.dead is not None
+    live_row, live_case, live_amount = first.live
     pure = first.pure
     wanted = ~pure
-    wanted[np.fromiter(first.live, dtype=np.int64, count=len(first.live))] = True
-    wanted[np.fromiter(first.dead, dtype=np.int64, count=len(first.dead))] = True
-    visit = np.flatnonzero(wanted)
+    wanted[live_row] = True
+    wanted[first.dead > 0] = True
+    visit = np.flatnonzero(wanted).astype(np.int64)
     del wanted
-    pair_row = first.pairs["row"].to_numpy()
+    pair_row = first.pairs["row"].to_numpy(dtype=np.int64)
     keep = ~pure[pair_row]
-    cases_of: dict[int, list[int]] = {}
-    for r, c in zip(pair_row[keep].tolist(), first.pairs["case"].to_numpy()[keep].tolist(),
-                    strict=True):
-        cases_of.setdefault(r, []).append(c)
-    b_after = plan.b_after
-    cash = first.cash.tolist()                  # list indexing beats numpy scalars here
-    sink_of = first.sink_of
-    own = first.own
-    width = first.width
-    names = first.names
-    live_of, dead_of = first.live, first.dead
-    audit = out.audit
-    audit_from = out.audit_from_hop
-    attributed = out.attributed
-    amount_col = rows["amount"].to_numpy(dtype=float)
-    ts_col = rows["ts"].to_numpy()
-    # in chunks: the per-payment values as Python lists (what the loop indexes fastest) for a
-    # few hundred thousand payments at a time, not for millions at once (a gigabyte at 10M)
-    for lo in range(0, len(visit), _LOOP_CHUNK):
-        part = visit[lo:lo + _LOOP_CHUNK]
-        tids = plan.strings("transfer_id", part).tolist()
-        srcs = plan.src_code[part].tolist()
-        dsts = first.dst[part].tolist()
-        amounts = amount_col[part].tolist()
-        times = ts_col[part].tolist()
-        pures = pure[part].tolist()
-        stays = first.stays[part].tolist()
-        balance, paid_before, paid_after = (plan.balance[part].tolist(),
-                                            plan.paid_before[part].tolist(),
-                                            plan.paid_after[part].tolist())
-        src_entry, dst_entry, dst_base = (plan.src_entry[part].tolist(),
-                                          plan.dst_entry[part].tolist(),
-                                          plan.dst_base[part].tolist())
-        for i, r in enumerate(part.tolist()):
-            a, t, d = amounts[i], times[i], dsts[i]
-            if pures[i]:            # the first hop, worked out already: leave it at the payee
-                live = [_Lot(amt, t, c, 1, str(tids[i])) for c, amt in live_of.get(r, ())]
-                payee = states.get(d)
-                if payee is None:
-                    payee = states[d] = _Fifo() if fifo else _Pool(libr)
-                payee.inflow(dst_base[i], a, live, dead_of.get(r, 0.0), dst_entry[i], b_after)
-                continue
-            s = srcs[i]
-            payer = states.get(s)
-            holds = payer is not None and bool(payer.lots)
-            cases = cases_of.get(r, ())
-            if not holds and not cases:
-                continue
-            parts: _Parts = []
-            clean = a
-            if isinstance(payer, _Fifo) and holds:
-                parts = payer.outflow(paid_before[i], paid_after[i], t - horizon, min_amount, tally)
-                clean = a - sum(p[3] for p in parts)
-            elif isinstance(payer, _Pool) and (holds or payer.inactive > 0):
-                clean, parts = payer.outflow(a, balance[i], src_entry[i], b_after, t - horizon,
-                                             min_amount, tally)
-            label = str(tids[i])
-            pieces: list[tuple[int, int, str, float]] = []
-            if cases and clean > 0:
-                share = clean / len(cases)
-                for c in cases:
-                    tally.sent[c] += share
-                    pieces.append((c, 1, label, share))
-            for c, hop, chain, amt in parts:
-                pieces.append((c, hop + 1, chain + CHAIN + label, amt))
-            live = []
-            dead = 0.0
-            for c, hop, chain, amt in pieces:
-                if amt < min_amount or amt <= 0:
-                    tally.dropped[c] += amt
-                    dead += amt
-                    continue
-                if hop >= audit_from:
-                    audit.append((c, hop, r, amt, chain))
-                key = c * width + d
-                sink = sink_of.get(key)
-                if sink is None:
-                    if cash[d]:
-                        sink = (str(names[d]), "cash")
-                    elif key in own:
-                        sink = (str(names[d]), "returned")
-                if sink is not None:
-                    attributed.append((c, sink[0], sink[1], amt, hop, r))
-                    continue
-                if hop >= max_hops:
-                    tally.beyond[c] += amt
-                    dead += amt
-                    continue
-                live.append(_Lot(amt, t, c, hop, chain))
-            if dst_entry[i] < 0 or stays[i]:
-                leaves.extend(live)
-                continue
-            if live or (libr and dead > 0):
-                payee = states.get(d)
-                if payee is None:
-                    payee = states[d] = _Fifo() if fifo else _Pool(libr)
-                payee.inflow(dst_base[i], a, live, dead, dst_entry[i], b_after)
-    left = [lot for state in states.values() for lot in state.remaining()]
-    left += [(lot.case, lot.arrival, lot.amount) for lot in leaves]
-    for case, arrival, amount in left:
-        if end_of_data - arrival > horizon:
-            tally.expired[case] += amount
-        else:
-            tally.held[case] += amount
+    rule = {"fifo": kernel.FIFO, "libr": kernel.LIBR, "pro_rata": kernel.PRO_RATA}[params.rule]
+    rows = plan.rows
+    (sent, expired, dropped, beyond, held, audit_i, audit_f, attr_i, attr_f,
+     chains) = kernel.run(
+        visit, pure, plan.src_code, first.dst, rows["amount"].to_numpy(dtype=float),
+        rows["ts"].to_numpy(dtype=np.int64), first.stays, plan.balance, plan.paid_after,
+        plan.src_entry.astype(np.int64), plan.dst_entry.astype(np.int64), plan.dst_base,
+        plan.b_after, pair_row[keep], first.pairs["case"].to_numpy(dtype=np.int64)[keep],
+        live_row, live_case, live_amount, first.dead, first.cash, first.sinks.keys, first.own,
+        int(first.width), len(plan.accounts), rule, params.horizon_days * _NS_PER_DAY,
+        float(params.min_amount), int(params.max_hops), int(out.audit_from_hop),
+        len(out.sent), int(end_of_data))
+    out.loop_tally = (sent, expired, dropped, beyond, held)
+    out.chains = chains
+    out.audit = pd.DataFrame({"case": audit_i[:, 0], "hop": audit_i[:, 1],
+                              "row": audit_i[:, 2], "traced": audit_f, "chain": audit_i[:, 3]})
+    sink = attr_i[:, 1]
+    found = sink >= 0
+    at = np.where(found, sink, 0)
+    payee_name = first.names[attr_i[:, 4]]
+    party = np.where(found, first.sinks.party[at] if len(first.sinks.keys) else payee_name,
+                     payee_name)
+    kind = np.where(found, first.sinks.kind[at] if len(first.sinks.keys) else "",
+                    np.where(sink == kernel.SINK_CASH, "cash", "returned")).astype(object)
+    out.attributed = pd.DataFrame({"case": attr_i[:, 0], "party": party.astype(object),
+                                   "kind": kind, "amount": attr_f, "hop": attr_i[:, 2],
+                                   "row": attr_i[:, 3]})
 
 
 # -- output ------------------------------------------------------------------------------------
 def _attributed_frame(out: _Out, cases: list[str]) -> pd.DataFrame:
-    frames = [pd.DataFrame(out.attributed,
-                           columns=["case", "party", "kind", "amount", "hop", "row"])]
-    if out.first_attributed is not None:
-        frames.insert(0, out.first_attributed)
-    rec = pd.concat([f for f in frames if len(f)] or frames[-1:], ignore_index=True)
-    if rec.empty:
+    frames = [f for f in (out.first_attributed, out.attributed) if f is not None and len(f)]
+    if not frames:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(  # type: ignore[call-overload]
             ATTRIBUTED_COLUMNS, [object, object, object, float, "int64"], strict=True)})
+    rec = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     rec = rec.sort_values(["case", "party", "row"], kind="stable", ignore_index=True)
     keys = ["case", "party"]
     grouped = rec.groupby(keys, sort=True)
@@ -1005,20 +770,43 @@ def _attributed_frame(out: _Out, cases: list[str]) -> pd.DataFrame:
                                              "amount": float, "hops": "int64"})
 
 
+def _chain_text(chains: np.ndarray, nodes: np.ndarray, hops: np.ndarray,
+                plan: _Plan) -> np.ndarray:
+    """The chains of transfer ids (joined with :data:`CHAIN`) of the loop's audit rows."""
+    levels = kernel.chain_rows(chains, nodes, hops)
+    if not levels:
+        return np.empty(0, dtype=object)
+    used = unique_ints(np.concatenate(levels))
+    used = used[used >= 0]
+    ids = plan.strings("transfer_id", used).astype(str).to_numpy(dtype=object)
+    text = ids[np.searchsorted(used, levels[0])]
+    for level in levels[1:]:
+        on = level >= 0
+        text[on] = text[on] + CHAIN + ids[np.searchsorted(used, level[on])]
+    return text
+
+
 def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str],
                  params: TraceParams) -> pd.DataFrame:
     if plan is None:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(  # type: ignore[call-overload]
             AUDIT_COLUMNS, [object, "int64", object, object, object, "datetime64[ns]", float,
                             float, object, object], strict=True)})
-    loop = pd.DataFrame(out.audit, columns=["case", "hop", "row", "traced", "chain"])
+    frames = []
     first = out.first_audit
     if first is not None and len(first):
-        first = first.assign(chain=plan.strings("transfer_id", first["row"].to_numpy())
-                             .astype(str).to_numpy(dtype=object))
-        rec = pd.concat([first, loop], ignore_index=True) if len(loop) else first
-    else:
-        rec = loop
+        frames.append(first.assign(chain=plan.strings("transfer_id", first["row"].to_numpy())
+                                   .astype(str).to_numpy(dtype=object)))
+    loop = out.audit
+    if loop is not None and len(loop):
+        frames.append(loop.assign(chain=_chain_text(
+            out.chains, loop["chain"].to_numpy(), loop["hop"].to_numpy(), plan)))
+    if not frames:
+        frames.append(pd.DataFrame({"case": np.zeros(0, dtype=np.int64),
+                                    "hop": np.zeros(0, dtype=np.int64),
+                                    "row": np.zeros(0, dtype=np.int64),
+                                    "traced": np.zeros(0), "chain": np.empty(0, dtype=object)}))
+    rec = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     case = rec["case"].to_numpy(dtype=np.int64)
     row = rec["row"].to_numpy(dtype=np.int64)
     # visited rows are in (timestamp, transfer_id) order already; a case's pieces of one
@@ -1057,21 +845,21 @@ def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str],
 
 
 def _summary_frame(cases: list[str], out: _Out) -> pd.DataFrame:
-    tally = out.tally
     sent, expired, dropped = out.sent.copy(), out.expired.copy(), out.dropped.copy()
     beyond, held = out.beyond.copy(), out.held.copy()
-    for total, extra in ((sent, tally.sent), (expired, tally.expired),
-                         (dropped, tally.dropped), (beyond, tally.beyond), (held, tally.held)):
-        for c, v in extra.items():
-            total[c] += v
+    if out.loop_tally is not None:
+        for total, extra in zip((sent, expired, dropped, beyond, held), out.loop_tally,
+                                strict=True):
+            total += extra
     got = np.zeros(len(cases))
-    for frame in (out.first_attributed,):
-        if frame is not None and len(frame):
-            got += np.bincount(frame["case"].to_numpy(dtype=np.int64),
-                               weights=frame["amount"].to_numpy(dtype=float),
-                               minlength=len(cases))
-    for c, _, _, amt, _, _ in out.attributed:
-        got[c] += amt
+    if out.first_attributed is not None and len(out.first_attributed):
+        got += np.bincount(out.first_attributed["case"].to_numpy(dtype=np.int64),
+                           weights=out.first_attributed["amount"].to_numpy(dtype=float),
+                           minlength=len(cases))
+    if out.attributed is not None and len(out.attributed):
+        # one at a time, in the order found (np.add.at does not buffer)
+        np.add.at(got, out.attributed["case"].to_numpy(dtype=np.int64),
+                  out.attributed["amount"].to_numpy(dtype=float))
     frame = pd.DataFrame({"case_id": pd.Series(cases, dtype=object), "sent": sent,
                           "attributed": got, "held": held, "expired": expired,
                           "dropped": dropped, "beyond_hops": beyond})

@@ -593,17 +593,6 @@ def test_given_account_codes_give_identical_results(scenario, rnd, unused):
     _identical(r, s)
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenarios(), st.integers(min_value=1, max_value=4))
-def test_the_loop_in_chunks_gives_identical_results(scenario, chunk):
-    t, src, snk, params = scenario
-    r = trace(t, src, snk, params)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(tracing, "_LOOP_CHUNK", chunk)
-        s = trace(t, src, snk, params)
-    _identical(r, s)
-
-
 def test_given_account_codes_need_their_columns():
     with pytest.raises(ClawbackError, match="src_code"):
         trace(CASE_A, K1, SPOUSE_S, account_ids=pd.Index(["D"]))

@@ -1,0 +1,496 @@
+"""The fund trace's one pass in time order, compiled with numba.
+
+:func:`clawback.algorithms.tracing.trace` works out in bulk (numpy) everything that does not
+depend on the order of events — balances, fifo positions, first hops of payers that cannot hold
+followed money yet — and leaves to :func:`run` the payments whose pieces depend on what sits in
+the payer's account at that moment. This module holds that pass; the conventions (what a rule
+carries, expiry, drops, sinks) are documented in :mod:`clawback.algorithms.tracing`, and the
+arithmetic here is done in the same order as there, so that the pieces are the same to the last
+bit whatever runs them.
+
+State lives in flat arrays, not objects:
+
+- **lots** (followed money of one case that arrived together): ``lot_f[k] = (start, end,
+  amount)`` — ``start``/``end`` its span on the account's cumulative-inflow axis (fifo) —
+  and ``lot_i[k] = (case, hop, chain, arrival, next)``; an account's lots are a linked list
+  (``head``/``tail``, oldest first), and freed slots are reused.
+- **chains** (the transfer ids from the debtor's account to a piece): ``chain[k] = (parent,
+  row)``, a tree whose root has parent -1; a piece's chain is created only when it is audited
+  or followed on, and turned into text only for the audit rows (:func:`chain_rows`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["FIFO", "LIBR", "PRO_RATA", "SINK_CASH", "SINK_RETURNED", "chain_rows", "run",
+           "stays"]
+
+FIFO, LIBR, PRO_RATA = 0, 1, 2
+SINK_CASH = -1
+SINK_RETURNED = -2
+_NONE = -3
+
+# lot_f columns
+_START, _END, _AMOUNT = 0, 1, 2
+# lot_i columns
+_CASE, _HOP, _CHAIN, _ARRIVAL, _NEXT = 0, 1, 2, 3, 4
+
+
+@njit(cache=True)
+def _grown(a, need):
+    """``a`` with room for ``need`` rows (a copy twice as large, or ``a`` itself)."""
+    if need <= a.shape[0]:
+        return a
+    b = np.empty((max(need, 2 * a.shape[0]),) + a.shape[1:], a.dtype)  # noqa: RUF005 (numba)
+    b[:a.shape[0]] = a
+    return b
+
+
+@njit(cache=True)
+def _find(keys, key):
+    """Position of ``key`` in the sorted ``keys``, or -1."""
+    at = np.searchsorted(keys, key)
+    if at < keys.shape[0] and keys[at] == key:
+        return at
+    return -1
+
+
+@njit(cache=True)
+def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry,
+        dst_entry, dst_base, b_after, pair_row, pair_case, live_row, live_case, live_amount,
+        dead_in, cash, sink_keys, own_keys, width, n_accounts, rule, horizon, min_amount,
+        max_hops, audit_from, n_cases, end_of_data):
+    """The pass over the visited payments ``visit`` (rows of the plan, in time order).
+
+    Per plan row: ``pure`` (a first hop worked out already), payer and payee codes, amount,
+    time, ``stays`` (what it leaves at the payee stays there), the payer's balance and
+    paid-out position after it, the payer's and payee's entries and the payee's cumulative
+    inflow before it; ``b_after``: per entry, the balance after it. ``pair_row``/``pair_case``:
+    the cases whose window holds each non-pure payment, by row; ``live_*``: the pieces of pure
+    payments followed on, by row; ``dead_in``: per row, traced money of a pure payment no
+    longer followed (libr only). ``sink_keys``/``own_keys``: sorted ``case * width + account``
+    keys of the cases' sinks and own source accounts; ``cash``: per account code, a cash
+    account.
+
+    Returns the tallies per case (sent, expired, dropped, beyond, held), the audit rows
+    (``case, hop, row, chain`` and the traced amounts), the attributions (``case, sink, hop,
+    row, payee``: ``sink`` the position in ``sink_keys``, or :data:`SINK_CASH`,
+    :data:`SINK_RETURNED`; and the amounts) and the chain tree.
+    """
+    sent = np.zeros(n_cases)
+    expired = np.zeros(n_cases)
+    dropped = np.zeros(n_cases)
+    beyond = np.zeros(n_cases)
+    held = np.zeros(n_cases)
+    fifo = rule == FIFO
+    libr = rule == LIBR
+    # per account
+    slots = n_accounts + 1
+    head = np.full(slots, -1, np.int64)
+    tail = np.full(slots, -1, np.int64)
+    count = np.zeros(slots, np.int64)
+    traced = np.zeros(slots)
+    inactive = np.zeros(slots)
+    seen_entry = np.full(slots, -1, np.int64)
+    exists = np.zeros(slots, np.bool_)
+    created = np.empty(slots, np.int64)            # accounts in the order their state began
+    n_created = 0
+    # lots
+    lot_f = np.empty((1024, 3))
+    lot_i = np.empty((1024, 5), np.int64)
+    n_lots = 0
+    free = -1
+    # chains, audit, attributions, leaves (followed money at accounts that never pay out)
+    chain = np.empty((1024, 2), np.int64)
+    n_chain = 0
+    audit_i = np.empty((1024, 4), np.int64)
+    audit_f = np.empty(1024)
+    n_audit = 0
+    attr_i = np.empty((1024, 5), np.int64)
+    attr_f = np.empty(1024)
+    n_attr = 0
+    leaf_i = np.empty((1024, 2), np.int64)
+    leaf_f = np.empty(1024)
+    n_leaf = 0
+    # one payment's pieces: those of its payer's lots it carries, then what it takes onwards
+    part_i = np.empty((64, 3), np.int64)           # case, hop, chain
+    part_f = np.empty(64)
+    live_i = np.empty((64, 3), np.int64)
+    live_f = np.empty(64)
+    n_pairs = pair_row.shape[0]
+    n_live_in = live_row.shape[0]
+    pp = 0
+    lp = 0
+    for vi in range(visit.shape[0]):
+        r = visit[vi]
+        a = amount[r]
+        t = ts[r]
+        d = dst[r]
+        while pp < n_pairs and pair_row[pp] < r:
+            pp += 1
+        pq = pp
+        while pq < n_pairs and pair_row[pq] == r:
+            pq += 1
+        while lp < n_live_in and live_row[lp] < r:
+            lp += 1
+        lq = lp
+        while lq < n_live_in and live_row[lq] == r:
+            lq += 1
+        n_new = 0
+        dead = 0.0
+        if pure[r]:
+            # the first hop, worked out already: leave what it follows on at the payee
+            if lq > lp:
+                chain = _grown(chain, n_chain + 1)
+                chain[n_chain, 0] = -1
+                chain[n_chain, 1] = r
+                node = n_chain
+                n_chain += 1
+                live_i = _grown(live_i, lq - lp)
+                live_f = _grown(live_f, lq - lp)
+                for j in range(lp, lq):
+                    live_i[n_new, 0] = live_case[j]
+                    live_i[n_new, 1] = 1
+                    live_i[n_new, 2] = node
+                    live_f[n_new] = live_amount[j]
+                    n_new += 1
+            dead = dead_in[r]
+        else:
+            s = src[r]
+            holds = exists[s] and head[s] >= 0
+            n_cases_here = pq - pp
+            if not holds and n_cases_here == 0:
+                continue
+            n_parts = 0
+            clean = a
+            part_i = _grown(part_i, count[s])
+            part_f = _grown(part_f, count[s])
+            if fifo:
+                if holds:
+                    limit = t - horizon
+                    while head[s] >= 0 and lot_i[head[s], _ARRIVAL] < limit:   # past the horizon
+                        k = head[s]
+                        expired[lot_i[k, _CASE]] += lot_f[k, _END] - lot_f[k, _START]
+                        head[s] = lot_i[k, _NEXT]
+                        count[s] -= 1
+                        lot_i[k, _NEXT] = free
+                        free = k
+                    if head[s] < 0:
+                        tail[s] = -1
+                    after = paid_after[r]
+                    # positions are sums of many amounts: a lot within rounding of the end is
+                    # consumed
+                    paid = after + 1e-12 * max(1.0, abs(after))
+                    while head[s] >= 0 and lot_f[head[s], _START] < paid:
+                        k = head[s]
+                        part_i[n_parts, 0] = lot_i[k, _CASE]
+                        part_i[n_parts, 1] = lot_i[k, _HOP]
+                        part_i[n_parts, 2] = lot_i[k, _CHAIN]
+                        if lot_f[k, _END] <= paid:
+                            part_f[n_parts] = lot_f[k, _END] - lot_f[k, _START]
+                            n_parts += 1
+                            head[s] = lot_i[k, _NEXT]
+                            count[s] -= 1
+                            lot_i[k, _NEXT] = free
+                            free = k
+                        else:
+                            part_f[n_parts] = after - lot_f[k, _START]
+                            n_parts += 1
+                            lot_f[k, _START] = after
+                            if lot_f[k, _END] - lot_f[k, _START] < min_amount:
+                                dropped[lot_i[k, _CASE]] += lot_f[k, _END] - lot_f[k, _START]
+                                head[s] = lot_i[k, _NEXT]
+                                count[s] -= 1
+                                lot_i[k, _NEXT] = free
+                                free = k
+                            break
+                    if head[s] < 0:
+                        tail[s] = -1
+                    total = 0.0
+                    for j in range(n_parts):
+                        total += part_f[j]
+                    clean = a - total
+            elif exists[s] and (holds or inactive[s] > 0):
+                if libr:                  # apply the entries since the last one seen
+                    e = src_entry[r]
+                    if inactive[s] > 0 and e > seen_entry[s] + 1:
+                        low = b_after[seen_entry[s] + 1:e].min()
+                        if low < inactive[s]:
+                            inactive[s] = low
+                    seen_entry[s] = e
+                limit = t - horizon
+                if head[s] >= 0 and lot_i[head[s], _ARRIVAL] < limit:     # past the horizon
+                    while head[s] >= 0 and lot_i[head[s], _ARRIVAL] < limit:
+                        k = head[s]
+                        expired[lot_i[k, _CASE]] += lot_f[k, _AMOUNT]
+                        traced[s] -= lot_f[k, _AMOUNT]
+                        if libr:
+                            inactive[s] += lot_f[k, _AMOUNT]
+                        head[s] = lot_i[k, _NEXT]
+                        count[s] -= 1
+                        lot_i[k, _NEXT] = free
+                        free = k
+                    if head[s] < 0:
+                        tail[s] = -1
+                        traced[s] = 0.0
+                total = traced[s] + inactive[s]
+                bal = balance[r]
+                if total > bal:
+                    bal = total
+                if total > 0:
+                    if libr:
+                        carried = a - (bal - total)
+                        if not carried > 0.0:
+                            carried = 0.0
+                        if total < carried:
+                            carried = total
+                    else:
+                        carried = total * min(a, bal) / bal
+                    if carried > 0:
+                        share = carried / total
+                        if share >= 1.0:
+                            k = head[s]
+                            while k >= 0:
+                                part_i[n_parts, 0] = lot_i[k, _CASE]
+                                part_i[n_parts, 1] = lot_i[k, _HOP]
+                                part_i[n_parts, 2] = lot_i[k, _CHAIN]
+                                part_f[n_parts] = lot_f[k, _AMOUNT]
+                                n_parts += 1
+                                nxt = lot_i[k, _NEXT]
+                                lot_i[k, _NEXT] = free
+                                free = k
+                                k = nxt
+                            head[s] = -1
+                            tail[s] = -1
+                            count[s] = 0
+                            traced[s] = 0.0
+                            inactive[s] = 0.0
+                        else:
+                            inactive[s] -= inactive[s] * share
+                            kept = 0.0
+                            prev = -1
+                            k = head[s]
+                            while k >= 0:
+                                nxt = lot_i[k, _NEXT]
+                                take = lot_f[k, _AMOUNT] * share
+                                part_i[n_parts, 0] = lot_i[k, _CASE]
+                                part_i[n_parts, 1] = lot_i[k, _HOP]
+                                part_i[n_parts, 2] = lot_i[k, _CHAIN]
+                                part_f[n_parts] = take
+                                n_parts += 1
+                                lot_f[k, _AMOUNT] -= take
+                                if lot_f[k, _AMOUNT] < min_amount:
+                                    dropped[lot_i[k, _CASE]] += lot_f[k, _AMOUNT]
+                                    if libr:
+                                        inactive[s] += lot_f[k, _AMOUNT]
+                                    if prev < 0:
+                                        head[s] = nxt
+                                    else:
+                                        lot_i[prev, _NEXT] = nxt
+                                    count[s] -= 1
+                                    lot_i[k, _NEXT] = free
+                                    free = k
+                                else:
+                                    kept += lot_f[k, _AMOUNT]
+                                    prev = k
+                                k = nxt
+                            tail[s] = prev
+                            traced[s] = kept
+                        clean = a - carried
+                        if not clean > 0.0:
+                            clean = 0.0
+            # the pieces: the cases' own money first, then what the payer's lots carry
+            n_pieces = n_parts
+            if n_cases_here > 0 and clean > 0:
+                n_pieces += n_cases_here
+            live_i = _grown(live_i, n_pieces)
+            live_f = _grown(live_f, n_pieces)
+            for j in range(n_pieces):
+                if j < n_pieces - n_parts:
+                    c = pair_case[pp + j]
+                    hop = 1
+                    parent = -1
+                    amt = clean / n_cases_here
+                    sent[c] += amt
+                else:
+                    q = j - (n_pieces - n_parts)
+                    c = part_i[q, 0]
+                    hop = part_i[q, 1] + 1
+                    parent = part_i[q, 2]
+                    amt = part_f[q]
+                if amt < min_amount or amt <= 0:
+                    dropped[c] += amt
+                    dead += amt
+                    continue
+                node = -1
+                if hop >= audit_from:
+                    chain = _grown(chain, n_chain + 1)
+                    chain[n_chain, 0] = parent
+                    chain[n_chain, 1] = r
+                    node = n_chain
+                    n_chain += 1
+                    audit_i = _grown(audit_i, n_audit + 1)
+                    audit_f = _grown(audit_f, n_audit + 1)
+                    audit_i[n_audit, 0] = c
+                    audit_i[n_audit, 1] = hop
+                    audit_i[n_audit, 2] = r
+                    audit_i[n_audit, 3] = node
+                    audit_f[n_audit] = amt
+                    n_audit += 1
+                key = c * width + d
+                sink = _find(sink_keys, key)
+                if sink < 0:
+                    sink = _NONE
+                    if cash[d]:
+                        sink = SINK_CASH
+                    elif _find(own_keys, key) >= 0:
+                        sink = SINK_RETURNED
+                if sink != _NONE:
+                    attr_i = _grown(attr_i, n_attr + 1)
+                    attr_f = _grown(attr_f, n_attr + 1)
+                    attr_i[n_attr, 0] = c
+                    attr_i[n_attr, 1] = sink
+                    attr_i[n_attr, 2] = hop
+                    attr_i[n_attr, 3] = r
+                    attr_i[n_attr, 4] = d
+                    attr_f[n_attr] = amt
+                    n_attr += 1
+                    continue
+                if hop >= max_hops:
+                    beyond[c] += amt
+                    dead += amt
+                    continue
+                if node < 0:
+                    chain = _grown(chain, n_chain + 1)
+                    chain[n_chain, 0] = parent
+                    chain[n_chain, 1] = r
+                    node = n_chain
+                    n_chain += 1
+                live_i[n_new, 0] = c
+                live_i[n_new, 1] = hop
+                live_i[n_new, 2] = node
+                live_f[n_new] = amt
+                n_new += 1
+            if dst_entry[r] < 0 or stays[r]:
+                leaf_i = _grown(leaf_i, n_leaf + n_new)
+                leaf_f = _grown(leaf_f, n_leaf + n_new)
+                for j in range(n_new):
+                    leaf_i[n_leaf, 0] = live_i[j, 0]
+                    leaf_i[n_leaf, 1] = t
+                    leaf_f[n_leaf] = live_f[j]
+                    n_leaf += 1
+                continue
+            if n_new == 0 and not (libr and dead > 0):
+                continue
+        # what the payment leaves at its payee
+        if not exists[d]:
+            exists[d] = True
+            created[n_created] = d
+            n_created += 1
+        if fifo:
+            total = 0.0
+            for j in range(n_new):
+                total += live_f[j]
+            pos = dst_base[r] + a - total
+        else:
+            if libr:
+                e = dst_entry[r]
+                if inactive[d] > 0 and e > seen_entry[d] + 1:
+                    low = b_after[seen_entry[d] + 1:e].min()
+                    if low < inactive[d]:
+                        inactive[d] = low
+                seen_entry[d] = e
+                inactive[d] += dead
+            pos = 0.0
+        if n_new > 0:
+            total = 0.0
+            for j in range(n_new):
+                if free >= 0:
+                    k = free
+                    free = lot_i[k, _NEXT]
+                else:
+                    lot_f = _grown(lot_f, n_lots + 1)
+                    lot_i = _grown(lot_i, n_lots + 1)
+                    k = n_lots
+                    n_lots += 1
+                lot_i[k, _CASE] = live_i[j, 0]
+                lot_i[k, _HOP] = live_i[j, 1]
+                lot_i[k, _CHAIN] = live_i[j, 2]
+                lot_i[k, _ARRIVAL] = t
+                lot_i[k, _NEXT] = -1
+                lot_f[k, _AMOUNT] = live_f[j]
+                lot_f[k, _START] = pos
+                if fifo:
+                    pos += live_f[j]
+                lot_f[k, _END] = pos
+                total += live_f[j]
+                if tail[d] >= 0:
+                    lot_i[tail[d], _NEXT] = k
+                else:
+                    head[d] = k
+                tail[d] = k
+                count[d] += 1
+            if not fifo:
+                traced[d] += total
+    # what is left where it is: within the horizon it is held, beyond it expired
+    for q in range(n_created):
+        k = head[created[q]]
+        while k >= 0:
+            amt = lot_f[k, _END] - lot_f[k, _START] if fifo else lot_f[k, _AMOUNT]
+            if end_of_data - lot_i[k, _ARRIVAL] > horizon:
+                expired[lot_i[k, _CASE]] += amt
+            else:
+                held[lot_i[k, _CASE]] += amt
+            k = lot_i[k, _NEXT]
+    for q in range(n_leaf):
+        if end_of_data - leaf_i[q, 1] > horizon:
+            expired[leaf_i[q, 0]] += leaf_f[q]
+        else:
+            held[leaf_i[q, 0]] += leaf_f[q]
+    return (sent, expired, dropped, beyond, held, audit_i[:n_audit], audit_f[:n_audit],
+            attr_i[:n_attr], attr_f[:n_attr], chain[:n_chain])
+
+
+@njit(cache=True)
+def stays(src, dst, ts, n_accounts, horizon):
+    """Per payment (in time order): whether its payee pays nothing more within ``horizon``
+    after it (one pass backwards, keeping each account's next payment).
+
+    >>> stays(np.array([0, 1, 1]), np.array([1, 2, 0]), np.array([0, 5, 50]), 3, 10)
+    array([False,  True,  True])
+    """
+    out = np.empty(src.shape[0], np.bool_)
+    next_payment = np.full(n_accounts + 1, -1, np.int64)
+    for r in range(src.shape[0] - 1, -1, -1):
+        nxt = next_payment[dst[r]]
+        out[r] = nxt < 0 or ts[nxt] - ts[r] > horizon
+        next_payment[src[r]] = r
+    return out
+
+
+def chain_rows(chain: np.ndarray, nodes: np.ndarray, hops: np.ndarray) -> list[np.ndarray]:
+    """The plan rows of each node's chain, from the debtor's account on: a list of ``max(hops)``
+    arrays, the ``j``-th holding each chain's ``j``-th row (-1 past its length, which is its
+    hop).
+
+    >>> tree = np.array([[-1, 7], [0, 9], [1, 12]])      # 7 → 9 → 12
+    >>> [a.tolist() for a in chain_rows(tree, np.array([2, 0]), np.array([3, 1]))]
+    [[7, 7], [9, -1], [12, -1]]
+    """
+    depth = int(hops.max()) if len(hops) else 0
+    levels = [np.full(len(nodes), -1, dtype=np.int64) for _ in range(depth)]
+    cur = nodes.astype(np.int64)
+    at = hops.astype(np.int64) - 1                      # the level of each node's own row
+    for _ in range(depth):
+        on = at >= 0
+        if not on.any():
+            break
+        idx = np.flatnonzero(on)
+        for level in range(depth):
+            pick = idx[at[idx] == level]
+            levels[level][pick] = chain[cur[pick], 1]
+        cur[idx] = chain[cur[idx], 0]
+        at[idx] -= 1
+    return levels
