@@ -279,24 +279,17 @@ def _byte_keys(ids: pd.Series) -> np.ndarray:
 
 def _time_order(ts: np.ndarray, ids: pd.Series, at: np.ndarray) -> np.ndarray:
     """Positions that put ``ts`` in (timestamp, transfer_id) order (``ids.iloc[at]`` are the
-    ids): an integer sort, then the ids, as byte strings, only where timestamps tie (they must
-    differ there)."""
+    ids): an integer sort, then, within each run of equal timestamps, the ids as bytes
+    (:func:`~clawback.algorithms.tracing_kernel.sort_ties`; they must differ there)."""
     order = np.argsort(ts, kind="stable")
-    tie = ts[order][1:] == ts[order][:-1]
-    if tie.any():
-        tied = np.zeros(len(ts), dtype=bool)
-        tied[1:] |= tie
-        tied[:-1] |= tie
-        group = order[tied]
-        key = _byte_keys(ids)[at[group]]       # a view of the column's buffer, indexed
-        group_ts = ts[group]
-        sub = np.lexsort((key, group_ts))
-        key, group_ts = key[sub], group_ts[sub]
-        same = np.flatnonzero((group_ts[1:] == group_ts[:-1]) & (key[1:] == key[:-1]))
-        if len(same):
-            culprit = ids.iloc[at[group[sub[same[0]]]]]
-            raise ClawbackError(f"transfer_id {culprit!r} is not unique")
-        order[tied] = group[sub]
+    if len(order) < 2 or not (ts[order][1:] == ts[order][:-1]).any():
+        return order
+    keys = np.ascontiguousarray(_byte_keys(ids))
+    raw = keys.view(np.uint8).reshape(len(keys), keys.dtype.itemsize)[at]
+    order = order.astype(np.int64)
+    same = kernel.sort_ties(order, ts, raw)
+    if same >= 0:
+        raise ClawbackError(f"transfer_id {ids.iloc[at[order[same]]]!r} is not unique")
     return order
 
 
@@ -361,38 +354,17 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
     _check_values(transfers, pick, ts)
     order = _time_order(ts[pick], transfers["transfer_id"], pick)
     pick, dst_code = pick[order], dst_codes[order]
-    m = len(pick)
     src_code = codes[pick]
     del codes, all_dst, order
     row_ts = ts[pick]
-    outs = np.flatnonzero(reach.tracked[src_code]).astype(_CODE)
-    ins = np.flatnonzero(reach.tracked[dst_code]).astype(_CODE)
-    amount = transfers["amount"].to_numpy(dtype=float)[pick]
-    # entries: one per (tracked account, transfer), in (account, time) order; the arrays over
-    # all entries are few, and dropped as soon as they are used (they are the trace's peak)
-    acc = np.concatenate([src_code[outs], dst_code[ins]])
-    rank = np.concatenate([outs, ins])
-    delta = np.concatenate([-amount[outs], amount[ins]])
-    del amount
-    order = np.lexsort((rank, acc))
-    acc, rank, delta = acc[order], rank[order], delta[order]
-    is_out = order < len(outs)
-    del order
-    running = pd.Series(delta).groupby(acc, sort=False).cumsum().to_numpy()
-    low = pd.Series(running).groupby(acc, sort=False).cummin().to_numpy()
-    b_after = running - np.minimum(low, 0.0)                 # B = max(0, B + x), vectorized
-    del running, low
-    inflow = np.maximum(delta, 0.0)
-    del delta
-    i_after = pd.Series(inflow).groupby(acc, sort=False).cumsum().to_numpy()
-    first = np.ones(len(acc), dtype=bool)
-    first[1:] = acc[1:] != acc[:-1]
-    del acc
-    out_entry = np.full(m, -1, dtype=np.int64)
-    out_entry[rank[is_out]] = np.flatnonzero(is_out)
-    in_entry = np.full(m, -1, dtype=np.int64)
-    in_entry[rank[~is_out]] = np.flatnonzero(~is_out)
-    del rank, is_out
+    tracked_src = reach.tracked[src_code]
+    # entries: one per (tracked account, transfer), in (account, time) order, with the
+    # account's balance and cumulative inflow after each (a counting sort and one pass)
+    out_entry, in_entry, first, inflow, i_after, b_after = kernel.entries(
+        src_code, dst_code, transfers["amount"].to_numpy(dtype=float)[pick], tracked_src,
+        reach.tracked[dst_code], n)
+    outs = np.flatnonzero(tracked_src)
+    del tracked_src
     # the loop visits the payments of tracked accounts from when traced money can be there
     visit = outs[row_ts[outs] >= reach.earliest[src_code[outs]]]
     src_entry = out_entry[visit]

@@ -24,8 +24,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["FIFO", "LIBR", "PRO_RATA", "SINK_CASH", "SINK_RETURNED", "chain_rows", "run",
-           "stays"]
+__all__ = ["FIFO", "LIBR", "PRO_RATA", "SINK_CASH", "SINK_RETURNED", "chain_rows", "entries",
+           "run", "sort_ties", "stays"]
 
 FIFO, LIBR, PRO_RATA = 0, 1, 2
 SINK_CASH = -1
@@ -468,6 +468,122 @@ def stays(src, dst, ts, n_accounts, horizon):
         out[r] = nxt < 0 or ts[nxt] - ts[r] > horizon
         next_payment[src[r]] = r
     return out
+
+
+@njit(cache=True)
+def sort_ties(order, ts, key):
+    """Sort each run of equal ``ts[order]`` by ``key[order]`` (rows of bytes, compared as
+    unsigned bytes, the order of UTF-8 text), in place; runs are short, so an insertion sort.
+    Returns the position in ``order`` of a key equal to the one before it in its run, or -1.
+
+    >>> order = np.array([0, 1, 2, 3])
+    >>> key = np.frombuffer(b"b2a9c1a1", np.uint8).reshape(4, 2)
+    >>> sort_ties(order, np.array([5, 5, 5, 7]), key), order.tolist()
+    (-1, [1, 0, 2, 3])
+    """
+    n = order.shape[0]
+    width = key.shape[1]
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and ts[order[j]] == ts[order[i]]:
+            j += 1
+        for k in range(i + 1, j):
+            item = order[k]
+            q = k - 1
+            while q >= i:
+                other = order[q]
+                c = 0
+                for b in range(width):
+                    if key[other, b] != key[item, b]:
+                        c = 1 if key[other, b] > key[item, b] else -1
+                        break
+                if c == 0:
+                    order[q + 1] = item
+                    return q + 1
+                if c < 0:
+                    break
+                order[q + 1] = other
+                q -= 1
+            order[q + 1] = item
+        i = j
+    return -1
+
+
+@njit(cache=True)
+def entries(src, dst, amount, tracked_src, tracked_dst, n_accounts):
+    """One entry per (tracked account, payment), in (account, time) order: a counting sort of
+    the payments (in time order) by account. Returns, per payment, its payer's and its payee's
+    entry (-1: not tracked), and per entry whether it is its account's first, its inflow, the
+    account's cumulative inflow after it and its balance after it (``B = max(0, B + x)``:
+    balances never go negative, an excess is paid with unknown money; the running sum less its
+    running minimum).
+
+    >>> o, i, first, inflow, i_after, b_after = entries(
+    ...     np.array([0, 1, 0]), np.array([1, 0, 1]), np.array([5.0, 2.0, 4.0]),
+    ...     np.array([True, True, True]), np.array([True, True, True]), 2)
+    >>> o.tolist(), i.tolist(), b_after.tolist()
+    ([0, 4, 2], [3, 1, 5], [0.0, 2.0, 0.0, 5.0, 3.0, 7.0])
+    """
+    m = src.shape[0]
+    start = np.zeros(n_accounts + 2, np.int64)
+    for r in range(m):
+        if tracked_src[r]:
+            start[src[r] + 1] += 1
+        if tracked_dst[r]:
+            start[dst[r] + 1] += 1
+    for a in range(n_accounts + 1):
+        start[a + 1] += start[a]
+    size = start[n_accounts + 1]
+    at = start[:n_accounts + 1].copy()
+    out_entry = np.full(m, -1, np.int64)
+    in_entry = np.full(m, -1, np.int64)
+    delta = np.empty(size)
+    for r in range(m):
+        if tracked_src[r]:
+            e = at[src[r]]
+            at[src[r]] += 1
+            out_entry[r] = e
+            delta[e] = -amount[r]
+        if tracked_dst[r]:
+            e = at[dst[r]]
+            at[dst[r]] += 1
+            in_entry[r] = e
+            delta[e] = amount[r]
+    first = np.zeros(size, np.bool_)
+    inflow = np.empty(size)
+    i_after = np.empty(size)
+    b_after = np.empty(size)
+    for a in range(n_accounts + 1):
+        lo = start[a]
+        hi = start[a + 1]
+        if lo == hi:
+            continue
+        first[lo] = True
+        # compensated (Kahan) running sums: the positions of a long-lived account are sums of
+        # many amounts
+        running = 0.0
+        lost = 0.0
+        low = 0.0
+        into = 0.0
+        into_lost = 0.0
+        for e in range(lo, hi):
+            x = delta[e]
+            flow = x if x > 0.0 else 0.0
+            y = x - lost
+            t = running + y
+            lost = (t - running) - y
+            running = t
+            if e == lo or running < low:
+                low = running
+            y = flow - into_lost
+            t = into + y
+            into_lost = (t - into) - y
+            into = t
+            inflow[e] = flow
+            i_after[e] = into
+            b_after[e] = running - (low if low < 0.0 else 0.0)
+    return out_entry, in_entry, first, inflow, i_after, b_after
 
 
 def chain_rows(chain: np.ndarray, nodes: np.ndarray, hops: np.ndarray) -> list[np.ndarray]:
