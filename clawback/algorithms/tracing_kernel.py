@@ -471,41 +471,53 @@ def stays(src, dst, ts, n_accounts, horizon):
 
 
 @njit(cache=True)
-def sort_ties(order, ts, key):
-    """Sort each run of equal ``ts[order]`` by ``key[order]`` (rows of bytes, compared as
-    unsigned bytes, the order of UTF-8 text), in place; runs are short, so an insertion sort.
-    Returns the position in ``order`` of a key equal to the one before it in its run, or -1.
+def sort_ties(order, ts, words):
+    """Sort each run of equal ``ts`` by key, in place, carrying ``order`` along: ``ts`` and
+    ``words`` are in ``order``'s order, ``words[:, i]`` the key of position ``i`` as big-endian
+    64-bit words (which compare as the key's bytes do: the order of UTF-8 text). Runs are
+    short, so an insertion sort. Returns a position (before sorting) whose key equals another's
+    in its run, or -1.
 
-    >>> order = np.array([0, 1, 2, 3])
-    >>> key = np.frombuffer(b"b2a9c1a1", np.uint8).reshape(4, 2)
-    >>> sort_ties(order, np.array([5, 5, 5, 7]), key), order.tolist()
-    (-1, [1, 0, 2, 3])
+    >>> order = np.array([10, 11, 12, 13])
+    >>> sort_ties(order, np.array([5, 5, 5, 7]), np.array([[2, 1, 3, 1]], np.uint64)), order
+    (-1, array([11, 10, 12, 13]))
     """
     n = order.shape[0]
-    width = key.shape[1]
+    n_words = words.shape[0]
+    taken = np.empty(16, order.dtype)
+    perm = np.empty(16, np.int64)
     i = 0
     while i < n:
         j = i + 1
-        while j < n and ts[order[j]] == ts[order[i]]:
+        while j < n and ts[j] == ts[i]:
             j += 1
-        for k in range(i + 1, j):
-            item = order[k]
-            q = k - 1
-            while q >= i:
-                other = order[q]
-                c = 0
-                for b in range(width):
-                    if key[other, b] != key[item, b]:
-                        c = 1 if key[other, b] > key[item, b] else -1
+        size = j - i
+        if size > 1:
+            if perm.shape[0] < size:
+                taken = np.empty(2 * size, order.dtype)
+                perm = np.empty(2 * size, np.int64)
+            for k in range(size):
+                taken[k] = order[i + k]
+                perm[k] = i + k
+            for k in range(1, size):
+                item = perm[k]
+                q = k - 1
+                while q >= 0:
+                    other = perm[q]
+                    c = 0
+                    for w in range(n_words):
+                        if words[w, other] != words[w, item]:
+                            c = 1 if words[w, other] > words[w, item] else -1
+                            break
+                    if c == 0:
+                        return item
+                    if c < 0:
                         break
-                if c == 0:
-                    order[q + 1] = item
-                    return q + 1
-                if c < 0:
-                    break
-                order[q + 1] = other
-                q -= 1
-            order[q + 1] = item
+                    perm[q + 1] = other
+                    q -= 1
+                perm[q + 1] = item
+            for k in range(size):
+                order[i + k] = taken[perm[k] - i]
         i = j
     return -1
 
