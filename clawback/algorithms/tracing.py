@@ -204,6 +204,21 @@ def _check_visited(ids: pd.Series, no_payee: np.ndarray) -> None:
         raise ClawbackError(f"transfer {ids[no_payee].iloc[0]!r} has no dst")
 
 
+def _positions(ids: pd.Series, index: pa.Array) -> np.ndarray:
+    """The position of each id in ``index`` (-1: absent or null), by an Arrow hash join (an
+    order of magnitude faster than a pandas index on a million strings)."""
+    if isinstance(ids.dtype, (pd.StringDtype, pd.ArrowDtype)):
+        values = pa.array(ids.array)
+    else:
+        values = pa.array(ids.astype(str).to_numpy(dtype=object), pa.string(), from_pandas=True)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if values.type != index.type:
+        values = values.cast(index.type)
+    found = pc.index_in(values, value_set=index).fill_null(-1)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
 # -- which transfers matter --------------------------------------------------------------------
 @dataclass
 class _Reach:
@@ -338,6 +353,13 @@ class _Plan:
     dst_code: np.ndarray
     transfers: pd.DataFrame
     origin: np.ndarray
+    _arrow_accounts: pa.Array | None = None
+
+    def positions(self, ids: pd.Series) -> np.ndarray:
+        """The account code of each id (-1: not an account the trace knows)."""
+        if self._arrow_accounts is None:
+            self._arrow_accounts = pa.array(self.accounts.to_numpy(dtype=object), pa.string())
+        return _positions(ids, self._arrow_accounts)
 
     def strings(self, column: str, at: np.ndarray) -> pd.Series:
         """``column`` (transfer_id, src, dst) of the visited payments ``at``."""
@@ -484,13 +506,25 @@ class _Out:
         self.held = np.zeros(n_cases)
         # the loop's share of each tally, added last (in the order the loop found it)
         self.loop_tally: tuple[np.ndarray, ...] | None = None
-        # attributions: case, party, kind, amount, hop, row
+        # attributions: case, party, kind, amount, hop, row; party and kind as codes
+        # (:meth:`name_table`)
         self.first_attributed: pd.DataFrame | None = None
+        self.parties = np.empty(0, dtype=object)
+        self.kinds = np.empty(0, dtype=object)
+        self.accounts = np.empty(0, dtype=object)
         self.attributed: pd.DataFrame | None = None
         # audit rows: case, hop, row, traced, and chain (text, or a node of ``chains``)
         self.first_audit: pd.DataFrame | None = None
         self.audit: pd.DataFrame | None = None
         self.chains = np.empty((0, 2), dtype=np.int64)
+
+    def name_table(self, sinks: _Sinks, accounts: np.ndarray) -> None:
+        """Party codes below ``len(sinks.parties)`` are sinks' parties, the others account
+        codes offset by it (cash accounts; a case's own account, returned); kind codes below
+        ``len(sinks.kinds)`` are sinks' kinds, then cash, then returned."""
+        self.parties = sinks.parties
+        self.kinds = np.concatenate([sinks.kinds, np.array(["cash", "returned"], dtype=object)])
+        self.accounts = accounts
 
 
 @dataclass
@@ -523,12 +557,14 @@ class _FirstHop:
 
 @dataclass
 class _Sinks:
-    """Sorted case × account keys, and the party and kind of each (an account of several
-    parties joins them with '+')."""
+    """Sorted case × account keys, and the party and kind of each as codes into ``parties``
+    and ``kinds`` (an account of several parties joins them with '+')."""
 
     keys: np.ndarray
     party: np.ndarray
     kind: np.ndarray
+    parties: np.ndarray
+    kinds: np.ndarray
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """Position of each key, -1 where it is not a sink."""
@@ -539,13 +575,12 @@ class _Sinks:
         return np.where(found, at, -1)
 
 
-def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, names: pd.Index,
-                width: int) -> _Sinks:
+def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, plan: _Plan, width: int) -> _Sinks:
     """The sinks by case × account key; parties and kinds each sorted and unique where an
     account has several. Deduplicated and sorted on integer codes (parties and kinds coded in
     sorted order), the strings looked up at the end."""
-    case = case_index.get_indexer(pd.Index(sinks["case_id"].astype(str)))
-    account = names.get_indexer(pd.Index(sinks["account_id"].astype(str)))
+    case = _positions(sinks["case_id"], pa.array(case_index.to_numpy(dtype=object), pa.string()))
+    account = plan.positions(sinks["account_id"])
     keep = (case >= 0) & (account >= 0)       # other sinks are never paid in the trace
     party_code, parties = pd.factorize(sinks["party_id"].astype(str)[keep], sort=True)
     kind_code, kinds = pd.factorize(sinks["kind"].astype(str)[keep], sort=True)
@@ -571,8 +606,10 @@ def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, names: pd.Index,
         kind_names.append(np.array([j[2] for j in joined], dtype=object))
     all_keys = np.concatenate(keys)
     order = np.argsort(all_keys, kind="stable")
-    return _Sinks(all_keys[order], np.concatenate(party_names)[order],
-                  np.concatenate(kind_names)[order])
+    party_codes, party_table = pd.factorize(np.concatenate(party_names)[order], sort=True)
+    kind_codes, kind_table = pd.factorize(np.concatenate(kind_names)[order], sort=True)
+    return _Sinks(all_keys[order], party_codes.astype(np.int64), kind_codes.astype(np.int64),
+                  np.asarray(party_table, dtype=object), np.asarray(kind_table, dtype=object))
 
 
 def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.DataFrame,
@@ -586,7 +623,7 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.D
     width = n + 1
     case_index = pd.Index(cases)
     s_case = case_index.get_indexer(pd.Index(sources["case_id"])).astype(np.int64)
-    s_account = names.get_indexer(pd.Index(sources["account_id"])).astype(np.int64)
+    s_account = plan.positions(sources["account_id"])
     own_keys = unique_ints(s_case * width + np.where(s_account >= 0, s_account, width - 1))
     windows = pd.DataFrame({"account": s_account, "case": s_case,
                             "start": sources["start"].to_numpy(dtype=np.int64),
@@ -597,10 +634,14 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.D
     pairs = pd.DataFrame({"row": at, "account": src[at], "ts": rows["ts"].to_numpy()[at]}).merge(
         windows, on="account")
     pairs = pairs[(pairs["start"] <= pairs["ts"]) & (pairs["ts"] <= pairs["end"])]
-    internal = np.isin(pairs["case"].to_numpy() * width + dst[pairs["row"].to_numpy()],
-                       own_keys)
-    pairs = pairs[~internal][["row", "case"]].drop_duplicates()
-    pairs = pairs.sort_values(["row", "case"], kind="stable", ignore_index=True)
+    key = pairs["case"].to_numpy() * width + dst[pairs["row"].to_numpy()]
+    at = np.searchsorted(own_keys, key)
+    internal = (at < len(own_keys)) & (own_keys[np.minimum(at, len(own_keys) - 1)] == key)
+    # the distinct (row, case) pairs, sorted, as one integer key
+    n_cases = max(len(cases), 1)
+    pair_key = unique_ints(pairs["row"].to_numpy(dtype=np.int64)[~internal] * n_cases
+                           + pairs["case"].to_numpy(dtype=np.int64)[~internal])
+    pairs = pd.DataFrame({"row": pair_key // n_cases, "case": pair_key % n_cases})
     # a payment is pure while no followed money can have been paid into its payer: followed
     # money moves only with a first hop, or with a payment of a payer that may hold some, and
     # a lot is passed on at most max_hops - 1 times (libr: once more, as money no longer
@@ -623,7 +664,7 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.D
     cash = np.append(pd.Series(names.to_numpy(dtype=object)).astype(str).str.startswith(
         CASH_PREFIX).to_numpy(dtype=bool), False)           # slot n: a null payee
     return _FirstHop(pairs, pure, names.to_numpy(dtype=object), dst, cash,
-                     _sink_table(sinks, case_index, names, width), own_keys.astype(np.int64),
+                     _sink_table(sinks, case_index, plan, width), own_keys.astype(np.int64),
                      width, _stays(plan, params))
 
 
@@ -666,12 +707,15 @@ def _first_hop_tally(first: _FirstHop, plan: _Plan, out: _Out, end_of_data: int,
     sink = first.sinks.find(case.astype(np.int64) * first.width + dst)
     is_sink = sink >= 0
     cash = first.cash[dst] & ~is_sink
+    sinks = first.sinks
+    out.name_table(sinks, first.names)
     out.first_attributed = pd.concat([
-        pd.DataFrame({"case": case[is_sink], "party": first.sinks.party[sink[is_sink]],
-                      "kind": first.sinks.kind[sink[is_sink]],
+        pd.DataFrame({"case": case[is_sink], "party": sinks.party[sink[is_sink]],
+                      "kind": sinks.kind[sink[is_sink]],
                       "amount": share[is_sink], "hop": 1, "row": row[is_sink]}),
-        pd.DataFrame({"case": case[cash], "party": first.names[dst[cash]], "kind": "cash",
-                      "amount": share[cash], "hop": 1, "row": row[cash]})], ignore_index=True)
+        pd.DataFrame({"case": case[cash], "party": len(sinks.parties) + dst[cash].astype(np.int64),
+                      "kind": len(sinks.kinds), "amount": share[cash], "hop": 1,
+                      "row": row[cash]})], ignore_index=True)
     on = ~(is_sink | cash)
     row, case, share = row[on], case[on], share[on]
     if params.max_hops <= 1:
@@ -730,14 +774,13 @@ def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
     sink = attr_i[:, 1]
     found = sink >= 0
     at = np.where(found, sink, 0)
-    payee_name = first.names[attr_i[:, 4]]
-    party = np.where(found, first.sinks.party[at] if len(first.sinks.keys) else payee_name,
-                     payee_name)
-    kind = np.where(found, first.sinks.kind[at] if len(first.sinks.keys) else "",
-                    np.where(sink == kernel.SINK_CASH, "cash", "returned")).astype(object)
-    out.attributed = pd.DataFrame({"case": attr_i[:, 0], "party": party.astype(object),
-                                   "kind": kind, "amount": attr_f, "hop": attr_i[:, 2],
-                                   "row": attr_i[:, 3]})
+    sinks = first.sinks
+    has = len(sinks.keys) > 0
+    party = np.where(found, sinks.party[at] if has else 0, len(sinks.parties) + attr_i[:, 4])
+    kind = np.where(found, sinks.kind[at] if has else 0,
+                    len(sinks.kinds) + (sink == kernel.SINK_RETURNED))
+    out.attributed = pd.DataFrame({"case": attr_i[:, 0], "party": party, "kind": kind,
+                                   "amount": attr_f, "hop": attr_i[:, 2], "row": attr_i[:, 3]})
 
 
 # -- output ------------------------------------------------------------------------------------
@@ -747,11 +790,27 @@ def _attributed_frame(out: _Out, cases: list[str]) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(  # type: ignore[call-overload]
             ATTRIBUTED_COLUMNS, [object, object, object, float, "int64"], strict=True)})
     rec = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    rec = rec.sort_values(["case", "party", "row"], kind="stable", ignore_index=True)
+    case = rec["case"].to_numpy(dtype=np.int64)
+    party = rec["party"].to_numpy(dtype=np.int64, copy=True)
+    n_parties = len(out.parties)
+    # an account named as a party (cash, returned) whose id is also a sink's party: that party
+    named = party >= n_parties
+    if named.any():
+        used = unique_ints(party[named] - n_parties)
+        same = pd.Index(out.parties).get_indexer(pd.Index(out.accounts[used]))
+        remap = np.where(same >= 0, same, used + n_parties)
+        party[named] = remap[np.searchsorted(used, party[named] - n_parties)]
+    # per (case, party), the amounts summed in the order of their rows
+    order = np.lexsort((rec["row"].to_numpy(), party, case))
+    rec = pd.DataFrame({"case": case[order], "party": party[order],
+                        "kind": rec["kind"].to_numpy(dtype=np.int64)[order],
+                        "amount": rec["amount"].to_numpy(dtype=float)[order],
+                        "hop": rec["hop"].to_numpy(dtype=np.int64)[order]})
     keys = ["case", "party"]
-    grouped = rec.groupby(keys, sort=True)
-    frame = grouped.agg(amount=("amount", "sum"), hops=("hop", "min")).reset_index()
+    frame = rec.groupby(keys, sort=True).agg(amount=("amount", "sum"), hops=("hop", "min")
+                                             ).reset_index()
     kinds = rec[[*keys, "kind"]].drop_duplicates()
+    kinds = kinds.assign(kind=out.kinds[kinds["kind"].to_numpy()]).drop_duplicates()
     many = kinds.duplicated(keys, keep=False)
     joined = kinds[many].groupby(keys, sort=True)["kind"].agg(
         lambda k: "+".join(sorted(k)))
@@ -759,7 +818,12 @@ def _attributed_frame(out: _Out, cases: list[str]) -> pd.DataFrame:
     kind = pd.concat([one, joined])
     frame["kind"] = kind.reindex(pd.MultiIndex.from_frame(frame[keys])).to_numpy()
     frame["case_id"] = np.array(cases, dtype=object)[frame["case"].to_numpy()]
-    frame = frame.rename(columns={"party": "party_id"})
+    code = frame["party"].to_numpy(dtype=np.int64)
+    sink_party = code < n_parties
+    names = np.empty(len(code), dtype=object)
+    names[sink_party] = out.parties[code[sink_party]]
+    names[~sink_party] = out.accounts[code[~sink_party] - n_parties]
+    frame["party_id"] = names
     frame = frame.sort_values(["case_id", "party_id"], kind="stable", ignore_index=True)
     return frame[ATTRIBUTED_COLUMNS].astype({"case_id": str, "party_id": str, "kind": str,
                                              "amount": float, "hops": "int64"})
