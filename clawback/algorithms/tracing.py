@@ -292,28 +292,6 @@ def _byte_keys(ids: pd.Series) -> np.ndarray:
     return np.asarray(arr.cast(pa.binary()).to_numpy(zero_copy_only=False)).astype("S")
 
 
-def _key_words(keys: np.ndarray) -> list[np.ndarray]:
-    """Fixed-width byte strings as big-endian 64-bit words (the last padded with zero bytes),
-    which compare as the bytes do, read in one sequential pass.
-
-    >>> [[hex(v) for v in w.tolist()] for w in _key_words(np.array([b"ab", b"b"], dtype="S2"))]
-    [['0x6162000000000000', '0x6200000000000000']]
-    """
-    width = keys.dtype.itemsize
-    n_words = max(1, (width + 7) // 8)
-    raw = np.ascontiguousarray(keys).view(np.uint8).reshape(len(keys), width)
-    words = []
-    for w in range(n_words):
-        chunk = raw[:, w * 8:(w + 1) * 8]
-        if chunk.shape[1] < 8:
-            padded = np.zeros((len(keys), 8), dtype=np.uint8)
-            padded[:, :chunk.shape[1]] = chunk
-            chunk = padded
-        words.append(np.ascontiguousarray(chunk).view(">u8").reshape(len(keys))
-                     .astype(np.uint64))
-    return words
-
-
 def _time_order(ts: np.ndarray, ids: pd.Series, at: np.ndarray) -> np.ndarray:
     """Positions that put ``ts`` in (timestamp, transfer_id) order (``ids.iloc[at]`` are the
     ids): an integer sort, then, within each run of equal timestamps, the ids as bytes
@@ -322,10 +300,11 @@ def _time_order(ts: np.ndarray, ids: pd.Series, at: np.ndarray) -> np.ndarray:
     in_order = ts[order]
     if len(order) < 2 or not (in_order[1:] == in_order[:-1]).any():
         return order
-    words = _key_words(_byte_keys(ids))
+    keys = np.ascontiguousarray(_byte_keys(ids))
+    words = kernel.pack_keys(keys.view(np.uint8).reshape(len(keys), keys.dtype.itemsize))
     order = order.astype(np.int64)
     rows = at[order]
-    same = kernel.sort_ties(order, in_order, np.stack([w[rows] for w in words]))
+    same = kernel.sort_ties(order, in_order, words, rows)
     if same >= 0:
         raise ClawbackError(f"transfer_id {ids.iloc[rows[same]]!r} is not unique")
     return order

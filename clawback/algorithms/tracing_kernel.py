@@ -25,7 +25,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["FIFO", "LIBR", "PRO_RATA", "SINK_CASH", "SINK_RETURNED", "chain_rows", "entries",
-           "run", "sort_ties", "stays"]
+           "pack_keys", "run", "sort_ties", "stays"]
 
 FIFO, LIBR, PRO_RATA = 0, 1, 2
 SINK_CASH = -1
@@ -471,21 +471,45 @@ def stays(src, dst, ts, n_accounts, horizon):
 
 
 @njit(cache=True)
-def sort_ties(order, ts, words):
-    """Sort each run of equal ``ts`` by key, in place, carrying ``order`` along: ``ts`` and
-    ``words`` are in ``order``'s order, ``words[:, i]`` the key of position ``i`` as big-endian
-    64-bit words (which compare as the key's bytes do: the order of UTF-8 text). Runs are
-    short, so an insertion sort. Returns a position (before sorting) whose key equals another's
-    in its run, or -1.
+def pack_keys(raw):
+    """Rows of bytes as big-endian 64-bit words, one row of words per row (the last word padded
+    with zero bytes): words compare as the bytes do.
+
+    >>> [hex(v) for v in pack_keys(np.frombuffer(b"ab", np.uint8).reshape(1, 2))[0]]
+    ['0x6162000000000000']
+    """
+    n, width = raw.shape
+    n_words = max(1, (width + 7) // 8)
+    out = np.zeros((n, n_words), np.uint64)
+    for i in range(n):
+        for w in range(n_words):
+            word = np.uint64(0)
+            for b in range(8):
+                word = word << np.uint64(8)
+                if w * 8 + b < width:
+                    word = word | np.uint64(raw[i, w * 8 + b])
+            out[i, w] = word
+    return out
+
+
+@njit(cache=True)
+def sort_ties(order, ts, words, rows):
+    """Sort each run of equal ``ts`` (in ``order``'s order) by key, in place, carrying
+    ``order`` along: the key of position ``i`` is ``words[rows[i]]``, big-endian 64-bit words
+    that compare as the key's bytes do (the order of UTF-8 text). Runs are short, so each is
+    copied out and sorted by insertion. Returns a position (before sorting) whose key equals
+    another's in its run, or -1.
 
     >>> order = np.array([10, 11, 12, 13])
-    >>> sort_ties(order, np.array([5, 5, 5, 7]), np.array([[2, 1, 3, 1]], np.uint64)), order
+    >>> words = np.array([[2], [1], [3], [1]], np.uint64)
+    >>> sort_ties(order, np.array([5, 5, 5, 7]), words, np.arange(4)), order
     (-1, array([11, 10, 12, 13]))
     """
     n = order.shape[0]
-    n_words = words.shape[0]
+    n_words = words.shape[1]
     taken = np.empty(16, order.dtype)
     perm = np.empty(16, np.int64)
+    local = np.empty((16, n_words), np.uint64)
     i = 0
     while i < n:
         j = i + 1
@@ -496,9 +520,12 @@ def sort_ties(order, ts, words):
             if perm.shape[0] < size:
                 taken = np.empty(2 * size, order.dtype)
                 perm = np.empty(2 * size, np.int64)
+                local = np.empty((2 * size, n_words), np.uint64)
             for k in range(size):
                 taken[k] = order[i + k]
-                perm[k] = i + k
+                perm[k] = k
+                for w in range(n_words):
+                    local[k, w] = words[rows[i + k], w]
             for k in range(1, size):
                 item = perm[k]
                 q = k - 1
@@ -506,18 +533,18 @@ def sort_ties(order, ts, words):
                     other = perm[q]
                     c = 0
                     for w in range(n_words):
-                        if words[w, other] != words[w, item]:
-                            c = 1 if words[w, other] > words[w, item] else -1
+                        if local[other, w] != local[item, w]:
+                            c = 1 if local[other, w] > local[item, w] else -1
                             break
                     if c == 0:
-                        return item
+                        return i + item
                     if c < 0:
                         break
                     perm[q + 1] = other
                     q -= 1
                 perm[q + 1] = item
             for k in range(size):
-                order[i + k] = taken[perm[k] - i]
+                order[i + k] = taken[perm[k]]
         i = j
     return -1
 

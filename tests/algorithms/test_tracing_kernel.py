@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clawback.algorithms import tracing_kernel as kernel
-from clawback.algorithms.tracing import _key_words
 
 _small = st.integers(min_value=0, max_value=5)
 
@@ -19,10 +18,9 @@ def test_sort_ties_orders_by_time_then_key(rows):
     ts = np.array([t for t, _ in rows], dtype=np.int64)
     keys = np.array([k for _, k in rows], dtype="S3")
     order = np.argsort(ts, kind="stable").astype(np.int64)
-    words = np.stack([w[order] for w in _key_words(keys)]) if len(rows) else np.zeros((1, 0),
-                                                                                     np.uint64)
+    words = kernel.pack_keys(keys.view(np.uint8).reshape(len(keys), 3))
     before = order.copy()
-    same = kernel.sort_ties(order, ts[order], words)
+    same = kernel.sort_ties(order, ts[order], words, order.copy())
     if len(set(rows)) < len(rows):                 # a repeated (time, key) is reported
         assert same >= 0
         assert sum(r == rows[before[same]] for r in rows) > 1
