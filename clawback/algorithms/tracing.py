@@ -824,29 +824,47 @@ def _chain_text(chains: np.ndarray, nodes: np.ndarray, hops: np.ndarray,
     return text
 
 
+def _chains(out: _Out, plan: _Plan, row: np.ndarray, hop: np.ndarray, node: np.ndarray,
+            ids: pd.Series | None = None) -> pd.Series:
+    """The chain text of audit rows: a first hop's (node -1) is its transfer id (``ids``, when
+    taken already), a loop piece's its node's chain."""
+    if ids is None:
+        ids = plan.strings("transfer_id", row)
+    looped = node >= 0
+    if not looped.any():
+        return ids.astype(str).reset_index(drop=True)
+    base = pa.array(ids.astype(str).array)
+    if isinstance(base, pa.ChunkedArray):
+        base = base.combine_chunks()
+    text = pa.array(_chain_text(out.chains, node[looped], hop[looped], plan), base.type)
+    pick = np.arange(len(row))
+    pick[looped] = len(row) + np.arange(int(looped.sum()))
+    return pd.Series(pa.concat_arrays([base, text]).take(pick).to_pandas(), dtype=str)
+
+
 def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str],
                  params: TraceParams) -> pd.DataFrame:
     if plan is None:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(  # type: ignore[call-overload]
             AUDIT_COLUMNS, [object, "int64", object, object, object, "datetime64[ns]", float,
                             float, object, object], strict=True)})
-    frames = []
-    first = out.first_audit
-    if first is not None and len(first):
-        frames.append(first.assign(chain=plan.strings("transfer_id", first["row"].to_numpy())
-                                   .astype(str).to_numpy(dtype=object)))
-    loop = out.audit
-    if loop is not None and len(loop):
-        frames.append(loop.assign(chain=_chain_text(
-            out.chains, loop["chain"].to_numpy(), loop["hop"].to_numpy(), plan)))
-    if not frames:
-        frames.append(pd.DataFrame({"case": np.zeros(0, dtype=np.int64),
-                                    "hop": np.zeros(0, dtype=np.int64),
-                                    "row": np.zeros(0, dtype=np.int64),
-                                    "traced": np.zeros(0), "chain": np.empty(0, dtype=object)}))
-    rec = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    case = rec["case"].to_numpy(dtype=np.int64)
-    row = rec["row"].to_numpy(dtype=np.int64)
+    # the first hops' chains are their own transfer ids (node -1), the loop's nodes of the
+    # chain tree: made text once the rows are in order
+    columns: dict[str, list[np.ndarray]] = {"case": [], "hop": [], "row": [], "traced": [],
+                                             "node": []}
+    for found, looped in ((out.first_audit, False), (out.audit, True)):
+        if found is None or not len(found):
+            continue
+        for name in ("case", "hop", "row", "traced"):
+            columns[name].append(found[name].to_numpy())
+        columns["node"].append(found["chain"].to_numpy() if looped
+                               else np.full(len(found), -1))
+    case, hop, row, node = (np.concatenate(columns[c]).astype(np.int64) if columns[c]
+                            else np.zeros(0, dtype=np.int64)
+                            for c in ("case", "hop", "row", "node"))
+    traced = (np.concatenate(columns["traced"]).astype(float) if columns["traced"]
+              else np.zeros(0))
+
     # visited rows are in (timestamp, transfer_id) order already; a case's pieces of one
     # payment are told apart by their chain
     order = np.lexsort((row, case))
@@ -856,28 +874,26 @@ def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str],
         tie[1:] |= same
         tie[:-1] |= same
     if tie.any():
-        chains = rec["chain"].to_numpy(dtype=object)
         group = order[tie]
-        by = pd.DataFrame({"case": case[group], "row": row[group], "chain": chains[group]})
+        by = pd.DataFrame({"case": case[group], "row": row[group],
+                           "chain": _chains(out, plan, row[group], hop[group], node[group])})
         by = by.sort_values(["case", "row", "chain"], kind="stable")
         order[tie] = group[by.index.to_numpy()]
-    rec = rec.iloc[order]
-    row = rec["row"].to_numpy(dtype=np.int64)
+    case, hop, row, node = (a[order] for a in (case, hop, row, node))
+    traced = traced[order]
+    ids = plan.strings("transfer_id", row)
+    chain = _chains(out, plan, row, hop, node, ids)
     rows = plan.rows
-
-    def column(name: str) -> pd.Series:
-        return plan.strings(name, row)
-
     frame = pd.DataFrame({
-        "case_id": pd.Series(cases, dtype=str).iloc[rec["case"].to_numpy(dtype=np.int64)
-                                                    ].reset_index(drop=True),
-        "hop": rec["hop"].to_numpy(dtype=np.int64),
-        "transfer_id": column("transfer_id"), "src": column("src"), "dst": column("dst"),
+        "case_id": pd.Series(pa.array(cases, pa.large_string()).take(case).to_pandas(),
+                             dtype=str),
+        "hop": hop,
+        "transfer_id": ids, "src": plan.strings("src", row), "dst": plan.strings("dst", row),
         "timestamp": rows["ts"].to_numpy(dtype=np.int64)[row].view("datetime64[ns]"),
         "amount": rows["amount"].to_numpy(dtype=float)[row],
-        "traced": rec["traced"].to_numpy(dtype=float),
+        "traced": traced,
         "rule": params.rule,
-        "chain": pd.Series(rec["chain"].to_numpy(dtype=object), dtype=str),
+        "chain": chain,
     })
     return frame[AUDIT_COLUMNS]
 
