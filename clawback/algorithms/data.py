@@ -7,9 +7,15 @@ store returns rows in) — except the transfers, which the signals order themsel
 
 from __future__ import annotations
 
+import logging
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -22,6 +28,7 @@ from clawback.graph.store import GraphStore
 __all__ = ["PortfolioData", "read_portfolio"]
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:
@@ -160,6 +167,10 @@ _REPEATING = ("currency", "channel", "memo")
 
 def _transfers(store: GraphStore, ids: pa.Array, holders: pa.Array) -> pd.DataFrame:
     """The transfers with their ends' holders and account codes (positions in ``ids``)."""
+    return _frame(_transfer_table(store, ids, holders))
+
+
+def _transfer_table(store: GraphStore, ids: pa.Array, holders: pa.Array) -> pa.Table:
     # the store's order (sorting 10M string keys costs more than all the scoring): every
     # signal orders what it aggregates itself
     t = _edge_arrow(store, "TRANSFERRED_TO", _TRANSFER_COLUMNS, sort=False)
@@ -175,25 +186,103 @@ def _transfers(store: GraphStore, ids: pa.Array, holders: pa.Array) -> pd.DataFr
     for name in _REPEATING:
         i = t.schema.get_field_index(name)
         t = t.set_column(i, name, pc.dictionary_encode(t[name]))
-    return _frame(t)
+    return t
 
 
-def read_portfolio(store: GraphStore, meanwhile: Callable[[PortfolioData], T] | None = None
-                   ) -> tuple[PortfolioData, T | None]:
-    """The portfolio from ``store``, and what ``meanwhile`` made of it without its transfers.
-
-    The transfers, most of the data, are read in a second thread while this one reads the other
-    tables and then runs ``meanwhile`` on them (the transfers empty): the engine and Arrow
-    work without holding the GIL, so on two cores the two proceed together (at 10M transfers
-    the related parties cost little more than nothing this way).
-    """
-    account_table = store.node_table(
+def _accounts(store: GraphStore) -> pa.Table:
+    return store.node_table(
         "Account", ["account_id", "holder_id", "account_type", "synthetic", "opened_date"]
     ).sort_by("account_id")
+
+
+WORKER_MIN_TRANSFERS = 1_000_000
+"""From this many transfers, an embedded store opened read-only has its transfers read by a
+worker process (:func:`read_portfolio`)."""
+
+
+def write_transfers(path: Path, out_file: Path) -> None:
+    """Read the transfers of the embedded store at ``path`` (opened read-only) and write them,
+    as :func:`read_portfolio` reads them, to ``out_file`` (an Arrow IPC file): the worker
+    process's job (``python -m clawback.algorithms.data STORE FILE``)."""
+    from clawback.graph.embedded import LadybugStore
+
+    with LadybugStore(path, read_only=True) as store:
+        accounts = _accounts(store)
+        table = _transfer_table(store, accounts["account_id"].combine_chunks(),
+                                accounts["holder_id"].combine_chunks())
+    with pa.OSFile(str(out_file), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+
+
+class _Worker:
+    """A process reading the transfers of an embedded store while this one reads the rest:
+    the engine's conversion of a result to Arrow holds the GIL, so a second thread here would
+    wait for it, while a second process runs on the other core. Its table comes back through
+    an Arrow IPC file in a temporary directory, removed once read."""
+
+    def __init__(self, path: Path) -> None:
+        self._dir = Path(tempfile.mkdtemp(prefix="clawback-read-"))
+        self._file = self._dir / "transfers.arrow"
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "clawback.algorithms.data", str(path), str(self._file)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def result(self) -> pa.Table | None:
+        """The transfers, or None where the worker failed (the caller reads them itself, and
+        meets the same error there, if any)."""
+        try:
+            _, err = self._proc.communicate()
+            if self._proc.returncode != 0 or not self._file.exists():
+                tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+                _log.warning("the transfers' reader process failed (%s); reading them here",
+                             tail[0])
+                return None
+            with pa.OSFile(str(self._file), "rb") as source:
+                return pa.ipc.open_file(source).read_all()
+        finally:
+            shutil.rmtree(self._dir, ignore_errors=True)
+
+    def stop(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _worker_for(store: GraphStore, worker: bool | None) -> _Worker | None:
+    """A worker for the transfers of ``store``: when asked (``worker=True``), or by default
+    for an embedded store opened read-only with at least :data:`WORKER_MIN_TRANSFERS`
+    transfers (only a read-only store can be opened twice)."""
+    from clawback.graph.embedded import LadybugStore
+
+    if worker is False or not isinstance(store, LadybugStore) or not store.read_only:
+        return None
+    if worker is None:
+        n = store.counts()["relationships"].get("TRANSFERRED_TO", 0)
+        if n < WORKER_MIN_TRANSFERS:
+            return None
+    try:
+        return _Worker(store.path)
+    except OSError:
+        return None
+
+
+def read_portfolio(store: GraphStore, meanwhile: Callable[[PortfolioData], T] | None = None,
+                   *, worker: bool | None = None) -> tuple[PortfolioData, T | None]:
+    """The portfolio from ``store``, and what ``meanwhile`` made of it without its transfers.
+
+    The transfers, most of the data, are read while this thread reads the other tables and
+    then runs ``meanwhile`` on them (the transfers empty): by a worker process for a large
+    embedded store opened read-only (``worker``: None decides by size, True or False force
+    it; where the worker fails, the transfers are read here after all), else by a second
+    thread (the engine and Arrow release the GIL part of the time).
+    """
+    account_table = _accounts(store)
     ids = account_table["account_id"].combine_chunks()
     holders = account_table["holder_id"].combine_chunks()
+    process = _worker_for(store, worker)
     with ThreadPoolExecutor(1, thread_name_prefix="clawback-read") as pool:
-        reading = pool.submit(_transfers, store, ids, holders)
+        reading = None if process else pool.submit(_transfers, store, ids, holders)
         try:
             acquired = _edges(store, "ACQUIRED_TITLE",
                               ["title_transfer_id", "from_party", "date", "price",
@@ -225,6 +314,20 @@ def read_portfolio(store: GraphStore, meanwhile: Callable[[PortfolioData], T] | 
                 empty = pd.DataFrame({c: pd.Series(dtype=object) for c in (
                     "src", "dst", *_TRANSFER_COLUMNS, "src_holder", "dst_holder")})
                 made = meanwhile(PortfolioData(transfers=empty, **frames))
+        except BaseException:
+            if process is not None:
+                process.stop()
+            raise
         finally:
-            transfers = reading.result()    # an error of the read surfaces here
+            if reading is not None:
+                transfers = reading.result()    # an error of the read surfaces here
+        if process is not None:
+            table = process.result()
+            transfers = (_frame(table) if table is not None
+                         else _transfers(store, ids, holders))
+            del table
     return PortfolioData(transfers=transfers, account_ids=account_ids, **frames), made
+
+
+if __name__ == "__main__":      # the worker process of read_portfolio
+    write_transfers(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -195,13 +195,26 @@ def _check_values(transfers: pd.DataFrame, pick: np.ndarray, ts: np.ndarray) -> 
                             f"timestamp")
 
 
-def _check_visited(ids: pd.Series, no_payee: np.ndarray) -> None:
-    """Ids and payees of the payments the loop visits (ids end up in the audit chains)."""
-    if len(pd.unique(ids)) != len(ids):           # one hash pass; the culprit only on failure
-        dup = ids.duplicated()
-        raise ClawbackError(f"transfer_id {ids[dup].iloc[0]!r} is not unique")
+def _check_visited(ids: pd.Series, words: np.ndarray, rows: np.ndarray,
+                   no_payee: np.ndarray) -> None:
+    """Ids and payees of the payments the loop visits (ids end up in the audit chains):
+    ``ids.iloc[rows]`` are theirs, ``words`` all the ids packed (:func:`_id_words`)."""
+    if ids.hasnans:                           # a missing id has no bytes: compare as values
+        dup = ids.iloc[rows].duplicated().to_numpy()
+        repeat = int(np.argmax(dup)) if dup.any() else -1
+    else:
+        repeat = kernel.first_repeat(words, rows)
+    if repeat >= 0:
+        raise ClawbackError(f"transfer_id {ids.iloc[rows[repeat]]!r} is not unique")
     if no_payee.any():
-        raise ClawbackError(f"transfer {ids[no_payee].iloc[0]!r} has no dst")
+        raise ClawbackError(f"transfer {ids.iloc[rows[no_payee]].iloc[0]!r} has no dst")
+
+
+def _id_words(ids: pd.Series) -> np.ndarray:
+    """Every id as a row of big-endian 64-bit words, which compare as the ids do
+    (:func:`~clawback.algorithms.tracing_kernel.pack_keys` of :func:`_byte_keys`)."""
+    keys = np.ascontiguousarray(_byte_keys(ids))
+    return kernel.pack_keys(keys.view(np.uint8).reshape(len(keys), keys.dtype.itemsize))
 
 
 def _positions(ids: pd.Series, index: pa.Array) -> np.ndarray:
@@ -292,16 +305,16 @@ def _byte_keys(ids: pd.Series) -> np.ndarray:
     return np.asarray(arr.cast(pa.binary()).to_numpy(zero_copy_only=False)).astype("S")
 
 
-def _time_order(ts: np.ndarray, ids: pd.Series, at: np.ndarray) -> np.ndarray:
+def _time_order(ts: np.ndarray, ids: pd.Series, words: np.ndarray, at: np.ndarray
+                ) -> np.ndarray:
     """Positions that put ``ts`` in (timestamp, transfer_id) order (``ids.iloc[at]`` are the
-    ids): an integer sort, then, within each run of equal timestamps, the ids as bytes
-    (:func:`~clawback.algorithms.tracing_kernel.sort_ties`; they must differ there)."""
+    ids, ``words[at]`` the same packed: :func:`_id_words`): an integer sort, then, within each
+    run of equal timestamps, the ids (:func:`~clawback.algorithms.tracing_kernel.sort_ties`;
+    they must differ there)."""
     order = np.argsort(ts, kind="stable")
     in_order = ts[order]
     if len(order) < 2 or not (in_order[1:] == in_order[:-1]).any():
         return order
-    keys = np.ascontiguousarray(_byte_keys(ids))
-    words = kernel.pack_keys(keys.view(np.uint8).reshape(len(keys), keys.dtype.itemsize))
     order = order.astype(np.int64)
     rows = at[order]
     same = kernel.sort_ties(order, in_order, words, rows)
@@ -376,7 +389,8 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
     moves = codes[pick] != dst_codes                 # a payment to oneself moves nothing
     pick, dst_codes = pick[moves], dst_codes[moves]
     _check_values(transfers, pick, ts)
-    order = _time_order(ts[pick], transfers["transfer_id"], pick)
+    words = _id_words(transfers["transfer_id"])
+    order = _time_order(ts[pick], transfers["transfer_id"], words, pick)
     pick, dst_code = pick[order], dst_codes[order]
     src_code = codes[pick]
     del codes, all_dst, order
@@ -407,7 +421,8 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
     origin = pick[visit]
     rows = pd.DataFrame({"amount": transfers["amount"].to_numpy(dtype=float)[origin],
                          "ts": row_ts[visit]})
-    _check_visited(transfers["transfer_id"].iloc[origin], dst_code[visit] == n)
+    _check_visited(transfers["transfer_id"], words, origin, dst_code[visit] == n)
+    del words
     return _Plan(rows, balance, paid_before, paid_after, src_entry, dst_entry, dst_base,
                  b_after, accounts, src_code[visit], dst_code[visit], transfers, origin)
 
@@ -557,7 +572,7 @@ class _Sinks:
 def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, plan: _Plan, width: int) -> _Sinks:
     """The sinks by case × account key; parties and kinds each sorted and unique where an
     account has several. Deduplicated and sorted on integer codes (parties and kinds coded in
-    sorted order), the strings looked up at the end."""
+    sorted order), the strings joined only for the accounts of several parties."""
     case = _positions(sinks["case_id"], pa.array(case_index.to_numpy(dtype=object), pa.string()))
     account = plan.positions(sinks["account_id"])
     keep = (case >= 0) & (account >= 0)       # other sinks are never paid in the trace
@@ -570,25 +585,34 @@ def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, plan: _Plan, width: i
     kind_of = np.asarray(kinds, dtype=object)
     single = ~frame["key"].duplicated(keep=False).to_numpy()
     key = frame["key"].to_numpy(dtype=np.int64)
-    party = frame["party"].to_numpy()
-    kind = frame["kind"].to_numpy()
     keys = [key[single]]
-    party_names = [party_of[party[single]]]
-    kind_names = [kind_of[kind[single]]]
+    party_codes = [frame["party"].to_numpy(dtype=np.int64)[single]]
+    kind_codes = [frame["kind"].to_numpy(dtype=np.int64)[single]]
     many = frame[~single]
     if len(many):
+        # an account of several parties: their ids joined, a party of its own (new codes
+        # after the single parties' unless the joined text is one of them)
         joined = [(int(str(k)), "+".join(dict.fromkeys(party_of[g["party"].to_numpy()])),
                    "+".join(sorted(set(kind_of[g["kind"].to_numpy()]))))
                   for k, g in many.groupby("key", sort=False)]
         keys.append(np.array([j[0] for j in joined], dtype=np.int64))
-        party_names.append(np.array([j[1] for j in joined], dtype=object))
-        kind_names.append(np.array([j[2] for j in joined], dtype=object))
+        party_of, code = _extend(party_of, [j[1] for j in joined])
+        party_codes.append(code)
+        kind_of, code = _extend(kind_of, [j[2] for j in joined])
+        kind_codes.append(code)
     all_keys = np.concatenate(keys)
     order = np.argsort(all_keys, kind="stable")
-    party_codes, party_table = pd.factorize(np.concatenate(party_names)[order], sort=True)
-    kind_codes, kind_table = pd.factorize(np.concatenate(kind_names)[order], sort=True)
-    return _Sinks(all_keys[order], party_codes.astype(np.int64), kind_codes.astype(np.int64),
-                  np.asarray(party_table, dtype=object), np.asarray(kind_table, dtype=object))
+    return _Sinks(all_keys[order], np.concatenate(party_codes)[order],
+                  np.concatenate(kind_codes)[order], party_of, kind_of)
+
+
+def _extend(table: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``table`` with the ``texts`` it lacks appended, and the code of each text in it."""
+    known = pd.Index(table).get_indexer(pd.Index(texts, dtype=object))
+    new = pd.unique(np.asarray([t for t, k in zip(texts, known, strict=True) if k < 0],
+                               dtype=object))
+    table = np.concatenate([table, np.asarray(new, dtype=object)])
+    return table, pd.Index(table).get_indexer(pd.Index(texts, dtype=object)).astype(np.int64)
 
 
 def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.DataFrame,

@@ -25,7 +25,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["FIFO", "LIBR", "PRO_RATA", "SINK_CASH", "SINK_RETURNED", "chain_rows", "entries",
-           "pack_keys", "run", "sort_ties", "stays"]
+           "first_repeat", "pack_keys", "run", "sort_ties", "stays"]
 
 FIFO, LIBR, PRO_RATA = 0, 1, 2
 SINK_CASH = -1
@@ -546,6 +546,44 @@ def sort_ties(order, ts, words, rows):
             for k in range(size):
                 order[i + k] = taken[perm[k]]
         i = j
+    return -1
+
+
+@njit(cache=True)
+def first_repeat(words, rows):
+    """The first position ``i`` of ``rows`` whose key (``words[rows[i]]``) an earlier position
+    has too, or -1: one pass with a hash table.
+
+    >>> first_repeat(np.array([[5], [7], [5]], np.uint64), np.array([0, 1, 2]))
+    2
+    """
+    n = rows.shape[0]
+    size = 2
+    while size < 2 * n:
+        size <<= 1
+    mask = np.uint64(size - 1)
+    table = np.full(size, -1, np.int64)
+    n_words = words.shape[1]
+    for i in range(n):
+        r = rows[i]
+        h = np.uint64(0x9E3779B97F4A7C15)
+        for w in range(n_words):
+            h = (h ^ words[r, w]) * np.uint64(0xBF58476D1CE4E5B9)
+            h ^= h >> np.uint64(31)
+        slot = h & mask
+        while True:
+            other = table[slot]
+            if other < 0:
+                table[slot] = i
+                break
+            same = True
+            for w in range(n_words):
+                if words[rows[other], w] != words[r, w]:
+                    same = False
+                    break
+            if same:
+                return i
+            slot = (slot + np.uint64(1)) & mask
     return -1
 
 

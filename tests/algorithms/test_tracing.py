@@ -215,6 +215,25 @@ def test_repeated_id_at_the_same_instant_is_named():
     with pytest.raises(ClawbackError, match="'t1' is not unique"):
         trace(t, K1, SPOUSE_S)
 
+
+@pytest.mark.parametrize("dtype", [object, "string", "str"])
+def test_repeated_id_at_another_instant_is_named(dtype):
+    t = transfers(("t1", "D", "X", 100, 1), ("t2", "X", "Y", 50, 2), ("t2", "Y", "S", 50, 3))
+    t["transfer_id"] = t["transfer_id"].astype(dtype)
+    with pytest.raises(ClawbackError, match="'t2' is not unique"):
+        trace(t, K1, SPOUSE_S)
+    # a repeat among transfers the trace never reads is not its business
+    quiet = transfers(("t1", "D", "X", 100, 1), ("t9", "A", "B", 5, 2), ("t9", "B", "C", 5, 3))
+    quiet["transfer_id"] = quiet["transfer_id"].astype(dtype)
+    assert trace(quiet, K1, SPOUSE_S).summary["sent"].tolist() == [100.0]
+
+
+def test_missing_ids_repeat_as_missing():
+    t = transfers(("t1", "D", "X", 100, 1), ("t2", "X", "Y", 50, 2), ("t3", "Y", "S", 50, 3))
+    t["transfer_id"] = pd.Series(["t1", None, None], dtype=object)
+    with pytest.raises(ClawbackError, match="is not unique"):
+        trace(t, K1, SPOUSE_S)
+
 @pytest.mark.parametrize("wait,reached", [(30, 100.0), (31, 0.0)])
 def test_horizon(wait, reached):
     # D pays X on day 0; X pays S after ``wait`` days; the horizon is 30 days, inclusive.
