@@ -90,3 +90,46 @@ def test_an_error_in_meanwhile_surfaces_after_the_read(store):
 
     with LadybugStore(store, read_only=True) as s, pytest.raises(ValueError, match="boom"):
         read_portfolio(s, broken)
+
+
+def _frames(data: PortfolioData) -> dict[str, pd.DataFrame]:
+    return {f.name: getattr(data, f.name) for f in dataclasses.fields(data)
+            if isinstance(getattr(data, f.name), pd.DataFrame)}
+
+
+def test_a_worker_process_reads_what_a_thread_reads(store):
+    with LadybugStore(store, read_only=True) as s:
+        by_thread, ties = read_portfolio(s, related_parties, worker=False)
+        by_process, ties_too = read_portfolio(s, related_parties, worker=True)
+    pd.testing.assert_frame_equal(ties, ties_too)
+    assert by_process.account_ids.equals(by_thread.account_ids)
+    thread_frames, process_frames = _frames(by_thread), _frames(by_process)
+    assert len(thread_frames["transfers"]) > 0
+    for name, frame in thread_frames.items():
+        pd.testing.assert_frame_equal(process_frames[name], frame, check_exact=True)
+
+
+def test_a_failed_worker_falls_back_to_reading_here(store, monkeypatch, caplog):
+    import clawback.algorithms.data as data_module
+
+    with LadybugStore(store, read_only=True) as s:
+        expected, _ = read_portfolio(s, worker=False)
+        # the worker is pointed at a directory that holds no store: it fails, and says why
+        real = data_module._Worker.__init__
+        monkeypatch.setattr(data_module._Worker, "__init__",
+                            lambda self, path: real(self, store.parent / "nowhere"))
+        got, _ = read_portfolio(s, worker=True)
+    assert "reader process failed" in caplog.text and "no clawback store" in caplog.text
+    pd.testing.assert_frame_equal(got.transfers, expected.transfers, check_exact=True)
+
+
+def test_a_store_open_for_writing_is_read_by_a_thread(store, tmp_path):
+    import clawback.algorithms.data as data_module
+
+    with LadybugStore(tmp_path / "rw") as s:
+        assert data_module._worker_for(s, True) is None
+    with LadybugStore(store, read_only=True) as s:
+        assert data_module._worker_for(s, None) is None     # small: not worth a process
+        worker = data_module._worker_for(s, True)
+        assert worker is not None
+        worker.stop()
