@@ -308,10 +308,10 @@ def _byte_keys(ids: pd.Series) -> np.ndarray:
 def _time_order(ts: np.ndarray, ids: pd.Series, words: np.ndarray, at: np.ndarray
                 ) -> np.ndarray:
     """Positions that put ``ts`` in (timestamp, transfer_id) order (``ids.iloc[at]`` are the
-    ids, ``words[at]`` the same packed: :func:`_id_words`): an integer sort, then, within each
-    run of equal timestamps, the ids (:func:`~clawback.algorithms.tracing_kernel.sort_ties`;
-    they must differ there)."""
-    order = np.argsort(ts, kind="stable")
+    ids, ``words[at]`` the same packed: :func:`_id_words`): an integer (radix) sort, then,
+    within each run of equal timestamps, the ids
+    (:func:`~clawback.algorithms.tracing_kernel.sort_ties`; they must differ there)."""
+    order = kernel.argsort_stable(np.ascontiguousarray(ts, dtype=np.int64))
     in_order = ts[order]
     if len(order) < 2 or not (in_order[1:] == in_order[:-1]).any():
         return order

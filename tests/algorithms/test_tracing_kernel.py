@@ -77,3 +77,11 @@ def test_stays_means_no_payment_by_the_payee_within_the_horizon(rows, horizon):
     for i, (_, payee, t) in enumerate(rows):
         later = [rows[j][2] for j in range(i + 1, len(rows)) if rows[j][0] == payee]
         assert got[i] == (not later or later[0] - t > horizon)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(-2**62, 2**62), st.integers(0, 9).map(lambda v: v * 10**9),
+                          st.integers(0, 3000).map(lambda v: v * 10**6 + 1)), max_size=80))
+def test_radix_argsort_is_numpys_stable_argsort(values):
+    a = np.array(values, dtype=np.int64)
+    assert kernel.argsort_stable(a).tolist() == np.argsort(a, kind="stable").tolist()
