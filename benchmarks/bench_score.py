@@ -14,6 +14,7 @@ With ``--write-docs`` the figures replace the score section of docs/benchmarks.m
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -101,8 +102,9 @@ def score(store: Path) -> dict:
         proc = subprocess.Popen([sys.executable, "-m", "clawback.cli", "score", "--store",
                                  str(store), "--out", str(out)], stdout=subprocess.DEVNULL,
                                 stderr=errors)
-        # this child's own peak RSS (RUSAGE_CHILDREN would be the largest of all the children,
-        # the tracing process's included)
+        # the peak of its RSS and its reader process's together, sampled every 20 ms (the
+        # kernel's own peak, from wait4, is that of one process at a time)
+        together = _sample_tree(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         if os.waitstatus_to_exitcode(status) != 0:
@@ -110,13 +112,50 @@ def score(store: Path) -> dict:
             raise SystemExit(f"clawback score failed:\n{errors.read().decode()}")
     rss = usage.ru_maxrss / 2**20
     cases = sum(1 for _ in out.open(encoding="utf-8")) - 1
-    return {"wall_s": wall, "peak_rss_gib": rss, "cases": cases}
+    return {"wall_s": wall, "peak_rss_gib": rss, "peak_tree_gib": together() / 2**30,
+            "cases": cases}
+
+
+def _sample_tree(pid: int):
+    """Start sampling the summed RSS of process ``pid`` and its descendants; the returned
+    function stops and gives the largest sum seen (bytes)."""
+    import threading
+
+    import psutil
+
+    peak = [0]
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            root = psutil.Process(pid)
+        except psutil.NoSuchProcess:
+            return
+        while not done.is_set():
+            total = 0
+            try:
+                for p in [root, *root.children(recursive=True)]:
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        total += p.memory_info().rss
+            except psutil.NoSuchProcess:
+                return
+            peak[0] = max(peak[0], total)
+            done.wait(0.02)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def stop() -> int:
+        done.set()
+        thread.join()
+        return peak[0]
+    return stop
 
 
 def write_docs(result: dict) -> None:
     s = result["score"]
     t = result["trace"]
-    met = [s["wall_s"] <= 60, s["peak_rss_gib"] <= 8 / 1.073741824,
+    met = [s["wall_s"] <= 60, max(s["peak_rss_gib"], s["peak_tree_gib"]) <= 8 / 1.073741824,
            t["trace_s"] <= 5 * result["bare_s"]]
     verdict = ("All met." if all(met) else "Not met: " + ", ".join(
         name for name, ok in zip(["time", "memory", "tracing ratio"], met, strict=True)
@@ -129,7 +168,9 @@ Command: `{result['command']}` on {result['machine']} ({result['date']}).
 | measure | value |
 |---|---:|
 | `clawback score` wall time ({s['cases']:,} cases) | {s['wall_s']:.1f} s |
-| peak RSS | {s['peak_rss_gib']:.2f} GiB |
+| peak RSS, one process (the kernel's count) | {s['peak_rss_gib']:.2f} GiB |
+| peak RSS, the score and its reader process together (sampled every 20 ms) | \
+{s['peak_tree_gib']:.2f} GiB |
 | bare pass over the transfers (read + group-by sum) | {result['bare_s']:.1f} s |
 | ratio | {s['wall_s'] / result['bare_s']:.1f}× |
 | fund tracing alone (fifo, {t['transfers']:,} transfers, {t['audit_rows']:,} audit rows) \
