@@ -217,15 +217,20 @@ def _id_words(ids: pd.Series) -> np.ndarray:
     return kernel.pack_keys(keys.view(np.uint8).reshape(len(keys), keys.dtype.itemsize))
 
 
+def _string_array(ids: pd.Series) -> pa.Array:
+    """A column of ids as one Arrow array (zero-copy for Arrow-backed strings; missing values
+    null)."""
+    if isinstance(ids.dtype, (pd.StringDtype, pd.ArrowDtype)):
+        arr = pa.array(ids.array)
+    else:
+        arr = pa.array(ids.astype(str).to_numpy(dtype=object), pa.string(), from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
 def _positions(ids: pd.Series, index: pa.Array) -> np.ndarray:
     """The position of each id in ``index`` (-1: absent or null), by an Arrow hash join (an
     order of magnitude faster than a pandas index on a million strings)."""
-    if isinstance(ids.dtype, (pd.StringDtype, pd.ArrowDtype)):
-        values = pa.array(ids.array)
-    else:
-        values = pa.array(ids.astype(str).to_numpy(dtype=object), pa.string(), from_pandas=True)
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
+    values = _string_array(ids)
     if values.type != index.type:
         values = values.cast(index.type)
     found = pc.index_in(values, value_set=index).fill_null(-1)
@@ -285,12 +290,7 @@ def _byte_keys(ids: pd.Series) -> np.ndarray:
     """The ids as fixed-width byte strings (numpy ``S``), which sort as the ids do (UTF-8 keeps
     the order of code points): read straight from the Arrow buffer when all ids have the same
     length, the usual case."""
-    if isinstance(ids.dtype, (pd.StringDtype, pd.ArrowDtype)):
-        arr = pa.array(ids.array)
-    else:
-        arr = pa.array(ids.astype(str).to_numpy(dtype=object), pa.string(), from_pandas=True)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = _string_array(ids)
     if not pa.types.is_string(arr.type):
         arr = arr.cast(pa.string())
     if len(arr) and arr.null_count == 0:

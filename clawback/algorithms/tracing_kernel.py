@@ -50,6 +50,53 @@ def _grown(a, need):
 
 
 @njit(cache=True)
+def _node(chain, n_chain, parent, row):
+    """Add a chain node (``parent``'s chain, then transfer ``row``): the grown tree, its size
+    and the new node."""
+    chain = _grown(chain, n_chain + 1)
+    chain[n_chain, 0] = parent
+    chain[n_chain, 1] = row
+    return chain, n_chain + 1, n_chain
+
+
+@njit(cache=True)
+def _append(ints, floats, n, row, value):
+    """Add a row (``row`` to ``ints``, ``value`` to ``floats``) at ``n``: the grown arrays and
+    the new size."""
+    ints = _grown(ints, n + 1)
+    floats = _grown(floats, n + 1)
+    for j in range(len(row)):
+        ints[n, j] = row[j]
+    floats[n] = value
+    return ints, floats, n + 1
+
+
+@njit(cache=True)
+def _pop(s, head, tail, count, lot_i, free):
+    """Take the oldest lot off account ``s``'s list onto the free list; returns the free
+    list's new head (that lot)."""
+    k = head[s]
+    head[s] = lot_i[k, _NEXT]
+    if head[s] < 0:
+        tail[s] = -1
+    count[s] -= 1
+    lot_i[k, _NEXT] = free
+    return k
+
+
+@njit(cache=True)
+def _catch_up(account, entry, inactive, seen_entry, b_after):
+    """libr: apply the account's entries since the last one seen to its money no longer
+    followed (untraced money is spent first, so what is left is capped by the lowest balance
+    since)."""
+    if inactive[account] > 0 and entry > seen_entry[account] + 1:
+        low = b_after[seen_entry[account] + 1:entry].min()
+        if low < inactive[account]:
+            inactive[account] = low
+    seen_entry[account] = entry
+
+
+@njit(cache=True)
 def _find(keys, key):
     """Position of ``key`` in the sorted ``keys``, or -1."""
     at = np.searchsorted(keys, key)
@@ -144,11 +191,7 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
         if pure[r]:
             # the first hop, worked out already: leave what it follows on at the payee
             if lq > lp:
-                chain = _grown(chain, n_chain + 1)
-                chain[n_chain, 0] = -1
-                chain[n_chain, 1] = r
-                node = n_chain
-                n_chain += 1
+                chain, n_chain, node = _node(chain, n_chain, -1, r)
                 live_i = _grown(live_i, lq - lp)
                 live_f = _grown(live_f, lq - lp)
                 for j in range(lp, lq):
@@ -174,10 +217,7 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
                     while head[s] >= 0 and lot_i[head[s], _ARRIVAL] < limit:   # past the horizon
                         k = head[s]
                         expired[lot_i[k, _CASE]] += lot_f[k, _END] - lot_f[k, _START]
-                        head[s] = lot_i[k, _NEXT]
-                        count[s] -= 1
-                        lot_i[k, _NEXT] = free
-                        free = k
+                        free = _pop(s, head, tail, count, lot_i, free)
                     if head[s] < 0:
                         tail[s] = -1
                     after = paid_after[r]
@@ -192,20 +232,14 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
                         if lot_f[k, _END] <= paid:
                             part_f[n_parts] = lot_f[k, _END] - lot_f[k, _START]
                             n_parts += 1
-                            head[s] = lot_i[k, _NEXT]
-                            count[s] -= 1
-                            lot_i[k, _NEXT] = free
-                            free = k
+                            free = _pop(s, head, tail, count, lot_i, free)
                         else:
                             part_f[n_parts] = after - lot_f[k, _START]
                             n_parts += 1
                             lot_f[k, _START] = after
                             if lot_f[k, _END] - lot_f[k, _START] < min_amount:
                                 dropped[lot_i[k, _CASE]] += lot_f[k, _END] - lot_f[k, _START]
-                                head[s] = lot_i[k, _NEXT]
-                                count[s] -= 1
-                                lot_i[k, _NEXT] = free
-                                free = k
+                                free = _pop(s, head, tail, count, lot_i, free)
                             break
                     if head[s] < 0:
                         tail[s] = -1
@@ -214,13 +248,8 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
                         total += part_f[j]
                     clean = a - total
             elif exists[s] and (holds or inactive[s] > 0):
-                if libr:                  # apply the entries since the last one seen
-                    e = src_entry[r]
-                    if inactive[s] > 0 and e > seen_entry[s] + 1:
-                        low = b_after[seen_entry[s] + 1:e].min()
-                        if low < inactive[s]:
-                            inactive[s] = low
-                    seen_entry[s] = e
+                if libr:
+                    _catch_up(s, src_entry[r], inactive, seen_entry, b_after)
                 limit = t - horizon
                 if head[s] >= 0 and lot_i[head[s], _ARRIVAL] < limit:     # past the horizon
                     while head[s] >= 0 and lot_i[head[s], _ARRIVAL] < limit:
@@ -229,10 +258,7 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
                         traced[s] -= lot_f[k, _AMOUNT]
                         if libr:
                             inactive[s] += lot_f[k, _AMOUNT]
-                        head[s] = lot_i[k, _NEXT]
-                        count[s] -= 1
-                        lot_i[k, _NEXT] = free
-                        free = k
+                        free = _pop(s, head, tail, count, lot_i, free)
                     if head[s] < 0:
                         tail[s] = -1
                         traced[s] = 0.0
@@ -327,19 +353,10 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
                     continue
                 node = -1
                 if hop >= audit_from:
-                    chain = _grown(chain, n_chain + 1)
-                    chain[n_chain, 0] = parent
-                    chain[n_chain, 1] = r
-                    node = n_chain
-                    n_chain += 1
-                    audit_i = _grown(audit_i, n_audit + 1)
-                    audit_f = _grown(audit_f, n_audit + 1)
-                    audit_i[n_audit, 0] = c
-                    audit_i[n_audit, 1] = hop
-                    audit_i[n_audit, 2] = r
-                    audit_i[n_audit, 3] = node
-                    audit_f[n_audit] = amt
-                    n_audit += 1
+                    chain, n_chain, node = _node(chain, n_chain, parent, r)
+                    audit_i, audit_f, n_audit = _append(
+                        audit_i, audit_f, n_audit,
+                        (np.int64(c), np.int64(hop), np.int64(r), np.int64(node)), amt)
                 key = c * width + d
                 sink = _find(sink_keys, key)
                 if sink < 0:
@@ -349,26 +366,16 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
                     elif _find(own_keys, key) >= 0:
                         sink = SINK_RETURNED
                 if sink != _NONE:
-                    attr_i = _grown(attr_i, n_attr + 1)
-                    attr_f = _grown(attr_f, n_attr + 1)
-                    attr_i[n_attr, 0] = c
-                    attr_i[n_attr, 1] = sink
-                    attr_i[n_attr, 2] = hop
-                    attr_i[n_attr, 3] = r
-                    attr_i[n_attr, 4] = d
-                    attr_f[n_attr] = amt
-                    n_attr += 1
+                    attr_i, attr_f, n_attr = _append(
+                        attr_i, attr_f, n_attr, (np.int64(c), np.int64(sink), np.int64(hop),
+                                                 np.int64(r), np.int64(d)), amt)
                     continue
                 if hop >= max_hops:
                     beyond[c] += amt
                     dead += amt
                     continue
                 if node < 0:
-                    chain = _grown(chain, n_chain + 1)
-                    chain[n_chain, 0] = parent
-                    chain[n_chain, 1] = r
-                    node = n_chain
-                    n_chain += 1
+                    chain, n_chain, node = _node(chain, n_chain, parent, r)
                 live_i[n_new, 0] = c
                 live_i[n_new, 1] = hop
                 live_i[n_new, 2] = node
@@ -397,12 +404,7 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
             pos = dst_base[r] + a - total
         else:
             if libr:
-                e = dst_entry[r]
-                if inactive[d] > 0 and e > seen_entry[d] + 1:
-                    low = b_after[seen_entry[d] + 1:e].min()
-                    if low < inactive[d]:
-                        inactive[d] = low
-                seen_entry[d] = e
+                _catch_up(d, dst_entry[r], inactive, seen_entry, b_after)
                 inactive[d] += dead
             pos = 0.0
         if n_new > 0:
