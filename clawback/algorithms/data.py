@@ -8,6 +8,7 @@ store returns rows in) — except the transfers, which the signals order themsel
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -223,9 +224,13 @@ class _Worker:
     def __init__(self, path: Path) -> None:
         self._dir = Path(tempfile.mkdtemp(prefix="clawback-read-"))
         self._file = self._dir / "transfers.arrow"
+        # the worker imports this very package, installed or not
+        root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [root, *filter(None, [os.environ.get("PYTHONPATH")])])}
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "clawback.algorithms.data", str(path), str(self._file)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
 
     def result(self) -> pa.Table | None:
         """The transfers, or None where the worker failed (the caller reads them itself, and
