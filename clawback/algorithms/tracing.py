@@ -833,19 +833,21 @@ def _attributed_frame(out: _Out, cases: list[str]) -> pd.DataFrame:
 
 
 def _chain_text(chains: np.ndarray, nodes: np.ndarray, hops: np.ndarray,
-                plan: _Plan) -> np.ndarray:
-    """The chains of transfer ids (joined with :data:`CHAIN`) of the loop's audit rows."""
+                plan: _Plan) -> pa.Array:
+    """The chains of transfer ids (joined with :data:`CHAIN`) of the loop's audit rows, joined
+    by Arrow level by level."""
     levels = kernel.chain_rows(chains, nodes, hops)
     if not levels:
-        return np.empty(0, dtype=object)
+        return pa.array([], pa.large_string())
     used = unique_ints(np.concatenate(levels))
     used = used[used >= 0]
-    ids = plan.strings("transfer_id", used).astype(str).to_numpy(dtype=object)
-    text = ids[np.searchsorted(used, levels[0])]
-    for level in levels[1:]:
-        on = level >= 0
-        text[on] = text[on] + CHAIN + ids[np.searchsorted(used, level[on])]
-    return text
+    ids = _string_array(plan.strings("transfer_id", used)).cast(pa.large_string())
+    parts = [ids.take(pa.array(np.searchsorted(used, level), mask=level < 0))
+             for level in levels]
+    if len(parts) == 1:
+        return parts[0]
+    return pc.binary_join_element_wise(*parts, pa.scalar(CHAIN, pa.large_string()),
+                                       null_handling="skip")
 
 
 def _chains(out: _Out, plan: _Plan, row: np.ndarray, hop: np.ndarray, node: np.ndarray,
@@ -857,13 +859,10 @@ def _chains(out: _Out, plan: _Plan, row: np.ndarray, hop: np.ndarray, node: np.n
     looped = node >= 0
     if not looped.any():
         return ids.astype(str).reset_index(drop=True)
-    base = pa.array(ids.astype(str).array)
-    if isinstance(base, pa.ChunkedArray):
-        base = base.combine_chunks()
-    text = pa.array(_chain_text(out.chains, node[looped], hop[looped], plan), base.type)
-    pick = np.arange(len(row))
-    pick[looped] = len(row) + np.arange(int(looped.sum()))
-    return pd.Series(pa.concat_arrays([base, text]).take(pick).to_pandas(), dtype=str)
+    base = _string_array(ids.astype(str)).cast(pa.large_string())
+    text = _chain_text(out.chains, node[looped], hop[looped], plan)
+    chain = pc.replace_with_mask(base, pa.array(looped), text)
+    return pd.Series(chain.to_pandas(), dtype=str)
 
 
 def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str],
@@ -891,10 +890,12 @@ def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str],
 
     # visited rows are in (timestamp, transfer_id) order already; a case's pieces of one
     # payment are told apart by their chain
-    order = np.lexsort((row, case))
+    key = case * max(len(plan.rows), 1) + row
+    order = kernel.argsort_stable(key)            # by case, then row (stable)
     tie = np.zeros(len(order), dtype=bool)
     if len(order) > 1:
-        same = (case[order][1:] == case[order][:-1]) & (row[order][1:] == row[order][:-1])
+        in_order = key[order]
+        same = in_order[1:] == in_order[:-1]
         tie[1:] |= same
         tie[:-1] |= same
     if tie.any():
