@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from clawback.algorithms.arrays import index_in_repeated
 from clawback.graph.store import GraphStore
 
 __all__ = ["PortfolioData", "read_portfolio"]
@@ -68,8 +69,7 @@ def _arrow(values: pd.Series | pa.ChunkedArray | pa.Array) -> pa.Array:
 def _positions(keys: pa.Array, index: pa.Array) -> np.ndarray:
     """The position of each key in ``index`` (-1: absent or null) as int32: a hash join in
     Arrow, an order of magnitude faster than mapping 10M strings through a pandas index."""
-    found = pc.index_in(keys, value_set=index).fill_null(-1)
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int32)
+    return index_in_repeated(keys, index).astype(np.int32)
 
 
 @dataclass
@@ -257,12 +257,16 @@ class _Worker:
 def _worker_for(store: GraphStore, worker: bool | None) -> _Worker | None:
     """A worker for the transfers of ``store``: when asked (``worker=True``), or by default
     for an embedded store opened read-only with at least :data:`WORKER_MIN_TRANSFERS`
-    transfers (only a read-only store can be opened twice)."""
+    transfers that its snapshot does not hold (only a read-only store can be opened twice;
+    a snapshot's Parquet file is read faster here than a process starts)."""
     from clawback.graph.embedded import LadybugStore
 
     if worker is False or not isinstance(store, LadybugStore) or not store.read_only:
         return None
     if worker is None:
+        snapshot = store.snapshot()
+        if snapshot is not None and "TRANSFERRED_TO" in snapshot:
+            return None
         n = store.counts()["relationships"].get("TRANSFERRED_TO", 0)
         if n < WORKER_MIN_TRANSFERS:
             return None

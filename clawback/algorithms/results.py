@@ -12,7 +12,6 @@ batches and counts, the seed, the tracing rule and the software, weights and rul
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -45,12 +44,8 @@ def results_dir(store: str | Path, neo4j: str | None = None, database: str | Non
 
 
 def store_fingerprint(store: GraphStore) -> str:
-    """A hash of what the store holds: its load batches and its counts per label and type.
-    Any load that changes the graph adds a batch or changes a count."""
-    batches = store.node_table("LoadBatch", ["batch_id"]).column("batch_id").to_pylist()
-    payload = {"batches": sorted(str(b) for b in batches), "counts": store.counts()}
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=True)
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
+    """A hash of what the store holds (:meth:`GraphStore.fingerprint`)."""
+    return store.fingerprint()
 
 
 def _identity(fingerprint: str, seed: int, trace_rule: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ unrelated lenders do not count.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from clawback.algorithms.arrays import map_large_allocations
 from clawback.algorithms.data import PortfolioData
 from clawback.algorithms.tracing import CASH_PREFIX
 
@@ -41,6 +43,8 @@ CUSTOMARY_WORDS = ("红包", "压岁", "过年", "春节", "中秋", "节日", "
                    "red envelope", "birthday", "festival", "wedding")
 """Memos of the customary gifts that flow both ways in a family (a red envelope from a parent
 is not a loan, and one back is not its repayment)."""
+_log = logging.getLogger(__name__)
+
 GIFT_WORDS = ("赠与", "赠送", "赠予", "馈赠", "无偿", "gift", "donation")
 
 
@@ -530,12 +534,30 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     return _hits(agg, "S01", en, zh, "gratuitous_transfer")
 
 
-def _describe(frame: pd.DataFrame, ctx: Context, en_fmt, zh_fmt) -> tuple[pd.Series, pd.Series]:
-    if "name_of" not in ctx.cache:
+def _names_of(ctx: Context, parties: set[str]) -> dict[str, str]:
+    """The display names of ``parties`` (those without one are left out): looked up by an
+    Arrow hash join rather than through a dict of every party's name, which at a million
+    parties held 200 MB in each process that explains findings."""
+    if not parties:
+        return {}
+    if "name_ids" not in ctx.cache:
         names = _names(ctx)
-        ctx.cache["name_of"] = dict(zip(names.index.tolist(), names.tolist(), strict=True))
-    name_of = ctx.cache["name_of"]
+        names = names[~names.index.duplicated(keep="last")]     # as a dict of them would
+        ctx.cache["name_ids"] = (pa.array(names.index.to_numpy(dtype=object), pa.string()),
+                                 names)
+    ids, names = ctx.cache["name_ids"]
+    wanted = sorted(parties)
+    position = _positions(pa.array(wanted, pa.string()), ids)
+    found = position >= 0
+    values = names.iloc[position[found]].tolist()
+    return dict(zip(np.asarray(wanted, dtype=object)[found].tolist(), values, strict=True))
+
+
+def _describe(frame: pd.DataFrame, ctx: Context, en_fmt, zh_fmt) -> tuple[pd.Series, pd.Series]:
     rows = frame.to_dict("records")
+    keys = ("party", "dst_holder", "seller", "shell", "via")
+    name_of = _names_of(ctx, {row[k] for row in rows for k in keys
+                              if k in row and isinstance(row[k], str)})
     for row in rows:
         row["money"] = _fmt_money(row["amount"], row.get("currency") or "")
         for k in ("party", "dst_holder", "seller", "shell", "via"):
@@ -1529,19 +1551,78 @@ most of the scoring's time on a finding without points. The enabler findings (S1
 name the enabler and how many unrelated debtors paid it."""
 
 
-def run_signals(ctx: Context) -> pd.DataFrame:
-    """Every signal's hits, then the community context of the flagged cases (S15, no points)."""
-    if ctx.cases.empty:             # no case with an anchor: nothing to look back from
-        return pd.DataFrame(columns=HIT_COLUMNS)
-    frames = []
-    for code, signal in SIGNALS.items():
-        if code == "S15":
-            continue
-        frames.append(signal(ctx))
+PARALLEL_MIN_TRANSFERS = 1_000_000
+"""From this many transfers (and where the platform can fork), :func:`run_signals` runs the
+signals of :data:`FORKED_SIGNALS` in a forked child process while it runs the others."""
+FORKED_SIGNALS = ("S01", "S02", "S03", "S04", "S05", "S06", "S07", "S09", "S10", "S12", "S14")
+"""What the child runs: about half the work at 10M transfers (the fund trace, S08, and its
+reader S13 are the other half). S14 reads what S01 found, so they go together."""
+_SHARED = ("beyond_support", "debtor_outflows", "enablers")
+"""What the child's signals leave in ``ctx.cache`` for later readers (S15); brought back."""
+
+
+def _run(ctx: Context, codes: list[str]) -> dict[str, pd.DataFrame]:
+    found = {}
+    for code in codes:
+        found[code] = SIGNALS[code](ctx)
         if code == "S13":
             # the fund trace's audit (one row per traced piece per hop: the largest frame of
             # the scoring) has no reader after the round trips
             ctx.cache.pop("trace", None)
+    return found
+
+
+def _run_in_child(ctx: Context, codes: list[str]) -> tuple[dict[str, pd.DataFrame], dict]:
+    # the child's arrays of 4 MB or more get their own mappings, returned when freed: its
+    # private memory is what the fork adds to the scoring's peak
+    map_large_allocations(4 << 20)
+    found = _run(ctx, codes)
+    return found, {k: ctx.cache[k] for k in _SHARED if k in ctx.cache}
+
+
+def run_signals(ctx: Context, *, parallel: bool | None = None) -> pd.DataFrame:
+    """Every signal's hits, then the community context of the flagged cases (S15, no points).
+
+    ``parallel``: run :data:`FORKED_SIGNALS` in a forked child process meanwhile (None: from
+    :data:`PARALLEL_MIN_TRANSFERS` transfers). The hits are the same either way, in the same
+    order; where the child fails, its signals run here after all.
+    """
+    from clawback.algorithms.forked import Forked, ForkFailed, fork_available
+
+    if ctx.cases.empty:             # no case with an anchor: nothing to look back from
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    codes = [c for c in SIGNALS if c != "S15"]
+    if parallel is None:
+        parallel = len(ctx.data.transfers) >= PARALLEL_MIN_TRANSFERS and fork_available()
+    child = None
+    away = [c for c in codes if c in FORKED_SIGNALS] if parallel else []
+    if away:
+        try:
+            child = Forked(lambda: _run_in_child(ctx, away))
+        except ForkFailed as e:
+            _log.warning("signals not run in parallel: %s", e)
+            away = []
+    if child is not None:
+        # while two processes hold memory, this one returns its large arrays when freed too
+        map_large_allocations(4 << 20)
+    try:
+        found = _run(ctx, [c for c in codes if c not in away])
+    except BaseException:
+        if child is not None:
+            child.stop()
+        raise
+    finally:
+        if child is not None:
+            map_large_allocations()
+    if child is not None:
+        try:
+            theirs, shared = child.result()
+            found.update(theirs)
+            ctx.cache.update(shared)
+        except ForkFailed as e:
+            _log.warning("%s; running its signals here", e)
+            found.update(_run(ctx, away))
+    frames = [found[c] for c in codes]
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=HIT_COLUMNS)

@@ -3,17 +3,22 @@
 A store is a directory::
 
     STORE/graph.lbdb      the database file
+    STORE/snapshot/       the tables as Parquet, as of the last load (:mod:`.snapshot`)
     STORE/loads/BATCH/    the report and quarantine file of each load
     STORE/.initial-load   present only while a first load into an empty store runs
 
 Writes into a non-empty store run in one transaction. The first load into an empty store uses
 the engine's faster non-transactional bulk path; if it fails (or the process dies) the marker
 file tells the next open to reset the store to empty, which is exactly what it was before.
+
+Node and edge tables are read from the snapshot while it is valid (it is the store's: same
+fingerprint, no write under way), else from the engine; Cypher always runs on the engine.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import threading
@@ -28,6 +33,7 @@ import pyarrow.compute as pc
 
 from clawback.errors import StoreError
 from clawback.graph.schema import SCHEMA, Schema
+from clawback.graph.snapshot import Snapshot, SnapshotWriter
 from clawback.graph.store import (
     ARROW_TYPES,
     ChangeSet,
@@ -42,6 +48,8 @@ from clawback.graph.store import (
 )
 
 __all__ = ["DB_FILE", "LadybugStore", "ddl_statements"]
+
+_log = logging.getLogger(__name__)
 
 DB_FILE = "graph.lbdb"
 _MARKER = ".initial-load"
@@ -99,7 +107,11 @@ class LadybugStore(GraphStore):
         read_only: bool = False,
         schema: Schema = SCHEMA,
         buffer_pool_bytes: int = 6 << 30,
+        use_snapshot: bool | None = None,
     ):
+        """``use_snapshot=False`` reads every table from the engine (the snapshot is still
+        kept up to date by writes); None: unless the environment sets ``CLAWBACK_SNAPSHOT=0``
+        (to compare the two, or to rule the snapshot out)."""
         self.path = Path(path)
         self.schema = schema
         self.read_only = read_only
@@ -111,10 +123,16 @@ class LadybugStore(GraphStore):
         self._threads = os.cpu_count() or 1     # the engine's default, stated to restore it
         self._staged = 0
         self._released = False
+        self._use_snapshot = (use_snapshot if use_snapshot is not None
+                              else os.environ.get("CLAWBACK_SNAPSHOT", "1") != "0")
+        self._snap: Snapshot | None = None
+        self._snap_known = False            # whether _snap was looked for since the last write
         self._open()
         if not read_only:
             # Files a killed load left behind; the engine's lock makes this the only writer.
             shutil.rmtree(self.path / _STAGING, ignore_errors=True)
+            for scratch in self.path.glob(".snapshot-*"):
+                shutil.rmtree(scratch, ignore_errors=True)
             if (self.path / _MARKER).exists():
                 self._reset()
 
@@ -142,6 +160,7 @@ class LadybugStore(GraphStore):
 
     def _reset(self) -> None:
         """Empty the store after an interrupted first load (it was empty before that load)."""
+        Snapshot.remove(self.path)
         for name in [*self.schema.relationships, *self.schema.nodes]:
             self._run(f"DROP TABLE IF EXISTS {_q(name)}")
         self.ensure_schema()
@@ -190,15 +209,39 @@ class LadybugStore(GraphStore):
     def _count(self, cypher: str) -> int:
         return int(self._run(cypher).get_next()[0])
 
+    def snapshot(self) -> Snapshot | None:
+        """The store's valid snapshot, if any (looked at once per open and write)."""
+        if not self._use_snapshot:
+            return None
+        if not self._snap_known:
+            self._snap = Snapshot.open(self.path, self.fingerprint())
+            self._snap_known = True
+        return self._snap
+
     def node_table(self, label: str, columns: Sequence[str] | None = None) -> pa.Table:
         types = self.schema.node_properties(label)
         columns = list(columns or types)
+        snap = None if self.schema.nodes[label].system else self.snapshot()
+        if snap is not None and label in snap:
+            return snap.node_table(label, {c: types[c] for c in columns})
+        return self._engine_node_table(label, columns)
+
+    def _engine_node_table(self, label: str, columns: Sequence[str]) -> pa.Table:
+        types = self.schema.node_properties(label)
         ret = ", ".join(f"n.{_q(c)} AS {_q(c)}" for c in columns)
         table = self._arrow(f"MATCH (n:{_q(label)}) RETURN {ret}")
         return _typed(table, {c: types[c] for c in columns})
 
     def edge_table(self, rel_type: str, columns: Sequence[str] | None = None) -> pa.Table:
-        """The relationships of ``rel_type`` with their end nodes' keys.
+        types = self.schema.rel_properties(rel_type)
+        columns = list(columns or types)
+        snap = self.snapshot()
+        if snap is not None and rel_type in snap:
+            return snap.edge_table(rel_type, {c: types[c] for c in columns})
+        return self._engine_edge_table(rel_type, columns)
+
+    def _engine_edge_table(self, rel_type: str, columns: Sequence[str]) -> pa.Table:
+        """The relationships of ``rel_type`` with their end nodes' keys, from the engine.
 
         The engine returns the end nodes' internal offsets, not their key strings (joining two
         string keys into every row cost a quarter of the read at 10M transfers); the offsets
@@ -207,7 +250,6 @@ class LadybugStore(GraphStore):
         """
         rel = self.schema.relationships[rel_type]
         types = self.schema.rel_properties(rel_type)
-        columns = list(columns or types)
         keys: dict[str, pa.Array] = {}
         parts = []
         for a in rel.from_labels:
@@ -299,17 +341,64 @@ class LadybugStore(GraphStore):
     def apply(self, changes: ChangeSet) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.path} is open read-only")
-        if self.is_empty():
-            self._apply_initial(changes)
-            return
-        self._run("BEGIN TRANSACTION")
+        old = self.snapshot()
+        self._snap, self._snap_known = None, False
+        with Snapshot.set_aside(self.path):
+            initial = self.is_empty()
+            if initial:
+                self._apply_initial(changes)
+            else:
+                self._run("BEGIN TRANSACTION")
+                try:
+                    self._write(changes)
+                except BaseException:
+                    with contextlib.suppress(RuntimeError):
+                        self._conn.execute("ROLLBACK")
+                    raise
+                self._run("COMMIT")
+        self._write_snapshot(changes, old, initial)
+
+    def _write_snapshot(self, changes: ChangeSet, old: Snapshot | None, initial: bool) -> None:
+        """The snapshot after ``changes``: an element the write left alone is carried over
+        from the old one; the first load's tables are linked as they were bulk-copied; any
+        other changed element is read back from the engine. A failure here costs speed, not
+        data: it is logged and the store is read from the engine."""
+        writer = SnapshotWriter(self.path)
+        nodes = {n.label: n for n in changes.nodes}
+        rels = {r.rel_type: r for r in changes.relationships}
         try:
-            self._write(changes)
-        except BaseException:
-            with contextlib.suppress(RuntimeError):
-                self._conn.execute("ROLLBACK")
-            raise
-        self._run("COMMIT")
+            for label, node in self.schema.nodes.items():
+                if node.system:
+                    continue
+                change = nodes.get(label)
+                touched = change is not None and bool(len(change.create) or len(change.update))
+                if old is not None and label in old and not touched:
+                    writer.keep(label, old)
+                elif initial and not (change is not None and len(change.update)):
+                    writer.add(label, change.create if change is not None else None)
+                else:
+                    writer.add(label, self._engine_node_table(
+                        label, list(self.schema.node_properties(label))))
+            for name, rel in self.schema.relationships.items():
+                rchange = rels.get(name)
+                groups = rchange.create if rchange is not None else []
+                touched = bool(rchange is not None and rchange.delete) or any(
+                    len(g.table) for g in groups)
+                if old is not None and name in old and not touched:
+                    writer.keep(name, old)
+                elif initial and not (rchange is not None and rchange.delete):
+                    writer.add(name, None)
+                    for g in groups:
+                        writer.add(name, g.table, from_label=g.from_label, to_label=g.to_label)
+                else:
+                    pairs = [(a, b) for a in rel.from_labels for b in rel.to_labels]
+                    writer.add_edges(name, self._engine_edge_table(
+                        name, list(self.schema.rel_properties(name))), pairs)
+            writer.commit(self.fingerprint())
+        except (OSError, StoreError, pa.ArrowException) as e:
+            writer.abort()
+            _log.warning("the store's snapshot was not written (%s); tables are read from "
+                         "the engine", e)
 
     def _apply_initial(self, changes: ChangeSet) -> None:
         marker = self.path / _MARKER

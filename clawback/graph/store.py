@@ -10,6 +10,8 @@ own module. Cypher shared by both sticks to the dialect both engines accept.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -219,6 +221,15 @@ class GraphStore(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release the store."""
+
+    def fingerprint(self) -> str:
+        """A hash of what the store holds: its load batches and its counts per label and
+        type (any load that changes the graph adds a batch or changes a count). What the
+        cached results and the embedded store's snapshot are checked against."""
+        batches = self.node_table("LoadBatch", ["batch_id"]).column("batch_id").to_pylist()
+        payload = {"batches": sorted(str(b) for b in batches), "counts": self.counts()}
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=True)
+        return hashlib.sha256(text.encode("ascii")).hexdigest()
 
     def neighbourhood(self, label: str, key: str, *, hops: int = 1,
                       rel_types: Sequence[str] | None = None, limit: int = 500) -> Neighbourhood:
