@@ -24,7 +24,7 @@ import yaml
 
 from clawback import __version__
 from clawback.algorithms import rules as legal
-from clawback.algorithms.arrays import map_large_allocations
+from clawback.algorithms.arrays import arrow_on_system_malloc, map_large_allocations
 from clawback.algorithms.data import PortfolioData, read_portfolio
 from clawback.algorithms.kinship import related_parties
 from clawback.algorithms.signals import (
@@ -299,6 +299,7 @@ def score_store(store: GraphStore, *, seed: int = 7, trace_rule: str = "fifo") -
     """Read the portfolio (finding the related parties while the transfers are read), free
     what the store's engine cached while reading it, score."""
     map_large_allocations()     # the peak memory at 10M transfers: see its docstring
+    arrow_on_system_malloc()    # the same for Arrow's buffers
     data, ties = read_portfolio(store, related_parties)
     store.release_memory()
     return score_portfolio(_without_unread(data), seed=seed, trace_rule=trace_rule, ties=ties)

@@ -347,11 +347,19 @@ class _Plan:
     origin: np.ndarray
     _arrow_accounts: pa.Array | None = None
 
-    def positions(self, ids: pd.Series) -> np.ndarray:
-        """The account code of each id (-1: not an account the trace knows)."""
+    def _arrow(self) -> pa.Array:
         if self._arrow_accounts is None:
             self._arrow_accounts = pa.array(self.accounts.to_numpy(dtype=object), pa.string())
-        return _positions(ids, self._arrow_accounts)
+        return self._arrow_accounts
+
+    def positions(self, ids: pd.Series) -> np.ndarray:
+        """The account code of each id (-1: not an account the trace knows)."""
+        return _positions(ids, self._arrow())
+
+    def cash_accounts(self) -> np.ndarray:
+        """Per account code: whether it is a cash stand-in."""
+        found = pc.starts_with(self._arrow(), CASH_PREFIX).fill_null(False)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
     def strings(self, column: str, at: np.ndarray) -> pd.Series:
         """``column`` (transfer_id, src, dst) of the visited payments ``at``."""
@@ -380,8 +388,11 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
           ends: np.ndarray, params: TraceParams, account_ids: pd.Index | None = None) -> _Plan:
     accounts, codes, all_dst = _codes(transfers, account_ids)
     n = len(accounts)
+    # the account ids once as Arrow strings: every lookup of ids among them is a hash join
+    # there (a pandas index of a million ids builds a table of Python objects first)
+    arrow_accounts = pa.array(accounts.to_numpy(dtype=object), pa.string())
     pays = np.bincount(codes, minlength=n + 1)[:n] > 0
-    reach = _reach(codes, all_dst, pays, ts, accounts.get_indexer(pd.Index(sources["account_id"])),
+    reach = _reach(codes, all_dst, pays, ts, _positions(sources["account_id"], arrow_accounts),
                    starts, ends, params)
     pick = np.flatnonzero((reach.tracked[codes] | reach.tracked[all_dst]) & (ts <= reach.cap)
                           ).astype(_CODE)
@@ -424,7 +435,8 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
     _check_visited(transfers["transfer_id"], words, origin, dst_code[visit] == n)
     del words
     return _Plan(rows, balance, paid_before, paid_after, src_entry, dst_entry, dst_base,
-                 b_after, accounts, src_code[visit], dst_code[visit], transfers, origin)
+                 b_after, accounts, src_code[visit], dst_code[visit], transfers, origin,
+                 arrow_accounts)
 
 
 # -- the trace ---------------------------------------------------------------------------------
@@ -664,8 +676,7 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.D
         may_hold |= holds
         deposits = holds
     pure = ~may_hold
-    cash = np.append(pd.Series(names.to_numpy(dtype=object)).astype(str).str.startswith(
-        CASH_PREFIX).to_numpy(dtype=bool), False)           # slot n: a null payee
+    cash = np.append(plan.cash_accounts(), False)           # slot n: a null payee
     return _FirstHop(pairs, pure, names.to_numpy(dtype=object), dst, cash,
                      _sink_table(sinks, case_index, plan, width), own_keys.astype(np.int64),
                      width, _stays(plan, params))
