@@ -20,6 +20,7 @@ import pickle
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -77,10 +78,15 @@ class Forked(Generic[T]):
                 os._exit(code)                  # no atexit, no parent's buffers flushed twice
         self._pid = pid
 
-    def result(self) -> T:
-        """The child's return value; :class:`ForkFailed` if it raised or died."""
+    def result(self, timeout: float | None = None) -> T:
+        """The child's return value; :class:`ForkFailed` if it raised, died or, given a
+        ``timeout`` (seconds), is still running then (it is killed: a lock some other thread
+        of the parent held at the fork, e.g. a progress bar's, can stall a child for good)."""
         try:
-            _, status = os.waitpid(self._pid, 0)
+            status = self._wait(timeout)
+            if status is None:
+                self.stop()
+                raise ForkFailed(f"the child process took more than {timeout:.0f} s")
             if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or \
                     not self._file.exists():
                 how = (f"killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
@@ -93,6 +99,18 @@ class Forked(Generic[T]):
             return value
         finally:
             shutil.rmtree(self._dir, ignore_errors=True)
+
+    def _wait(self, timeout: float | None) -> int | None:
+        if timeout is None:
+            return os.waitpid(self._pid, 0)[1]
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status = os.waitpid(self._pid, os.WNOHANG)
+            if pid:
+                return status
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.02)
 
     def stop(self) -> None:
         """Kill the child (the parent failed and will not read its result)."""

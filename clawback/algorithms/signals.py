@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1557,6 +1558,9 @@ signals of :data:`FORKED_SIGNALS` in a forked child process while it runs the ot
 FORKED_SIGNALS = ("S01", "S02", "S03", "S04", "S05", "S06", "S07", "S09", "S10", "S12", "S14")
 """What the child runs: about half the work at 10M transfers (the fund trace, S08, and its
 reader S13 are the other half). S14 reads what S01 found, so they go together."""
+CHILD_TIMEOUT_S = 300.0
+"""The least time the child is waited for once this process is done with its own signals
+(four times what they took, if more); then it is killed and its signals run here."""
 _SHARED = ("beyond_support", "debtor_outflows", "enablers")
 """What the child's signals leave in ``ctx.cache`` for later readers (S15); brought back."""
 
@@ -1605,6 +1609,7 @@ def run_signals(ctx: Context, *, parallel: bool | None = None) -> pd.DataFrame:
     if child is not None:
         # while two processes hold memory, this one returns its large arrays when freed too
         map_large_allocations(4 << 20)
+    began = time.monotonic()
     try:
         found = _run(ctx, [c for c in codes if c not in away])
     except BaseException:
@@ -1616,7 +1621,9 @@ def run_signals(ctx: Context, *, parallel: bool | None = None) -> pd.DataFrame:
             map_large_allocations()
     if child is not None:
         try:
-            theirs, shared = child.result()
+            # the child does about as much as this process: waiting much longer means it hangs
+            theirs, shared = child.result(timeout=max(CHILD_TIMEOUT_S,
+                                                      4 * (time.monotonic() - began)))
             found.update(theirs)
             ctx.cache.update(shared)
         except ForkFailed as e:

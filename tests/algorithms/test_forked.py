@@ -80,3 +80,24 @@ def test_a_failed_child_has_its_signals_run_here(data, alone, monkeypatch, caplo
     pd.testing.assert_frame_equal(got, alone[0], check_exact=True)
     assert "running its signals here" in caplog.text
     assert ("only in the child" if how == "raise" else "exit status 3") in caplog.text
+
+
+def test_a_child_that_hangs_is_killed_and_its_signals_run_here(data, alone, monkeypatch,
+                                                                caplog):
+    import time
+
+    parent = os.getpid()
+    real = signals.SIGNALS["S12"]
+
+    def stuck(ctx):
+        if os.getpid() != parent:
+            time.sleep(3600)
+        return real(ctx)
+
+    monkeypatch.setitem(signals.SIGNALS, "S12", stuck)
+    monkeypatch.setattr(signals, "CHILD_TIMEOUT_S", 1.0)
+    began = time.monotonic()
+    got = signals.run_signals(_context(data), parallel=True)
+    assert time.monotonic() - began < 60
+    pd.testing.assert_frame_equal(got, alone[0], check_exact=True)
+    assert "took more than" in caplog.text
