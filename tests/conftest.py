@@ -97,3 +97,16 @@ def neo4j_store(neo4j_server: Neo4jServer):
         yield store
     finally:
         store.close()
+
+
+def generated_store(root: Path, *, size: int, seed: int) -> Path:
+    """A demo portfolio of ``size`` cases generated under ``root/in`` and loaded into an
+    embedded store at ``root/store`` (returned)."""
+    from clawback.demo.generator import generate_portfolio
+    from clawback.graph.embedded import LadybugStore
+    from clawback.loaders.load import load_directory
+
+    generate_portfolio(root / "in", size=size, seed=seed)
+    with LadybugStore(root / "store") as s:
+        load_directory(root / "in", s)
+    return root / "store"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import sys
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -65,19 +69,10 @@ def map_large_allocations(threshold: int = 32 << 20) -> bool:
     no threshold 71.8 s and 7.27 GiB peak; 32 MB 72.5 s and 7.18 GiB; 4 MB 75.5–77.8 s and
     7.03 GiB (fresh pages are zeroed on first touch: the smaller the threshold, the more).
     """
-    import ctypes
-    import ctypes.util
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return False
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
+    libc = _glibc()
     try:
-        libc = ctypes.CDLL(name)
-        return bool(libc.mallopt(_M_MMAP_THRESHOLD, int(threshold)))
-    except (OSError, AttributeError):
+        return libc is not None and bool(libc.mallopt(_M_MMAP_THRESHOLD, int(threshold)))
+    except AttributeError:
         return False
 
 
@@ -86,20 +81,28 @@ def release_free_memory() -> bool:
     (``malloc_trim``); True where that was done (Linux with glibc). Called before forking: a
     child shares the parent's pages, and the parent's free heap would otherwise count, in
     its resident set, for nothing."""
-    import ctypes
-    import ctypes.util
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return False
-    name = ctypes.util.find_library("c")
-    if name is None:
+    libc = _glibc()
+    if libc is None:
         return False
     try:
-        ctypes.CDLL(name).malloc_trim(0)
-        return True
-    except (OSError, AttributeError):
+        libc.malloc_trim(0)
+    except AttributeError:
         return False
+    return True
+
+
+def _glibc() -> ctypes.CDLL | None:
+    """The C library, on Linux (None elsewhere or where it cannot be loaded)."""
+
+    if not sys.platform.startswith("linux"):
+        return None
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        return ctypes.CDLL(name)
+    except OSError:
+        return None
 
 
 def arrow_on_system_malloc() -> bool:

@@ -10,9 +10,8 @@ import pytest
 
 from clawback.algorithms.data import PortfolioData, read_portfolio
 from clawback.algorithms.kinship import related_parties
-from clawback.demo.generator import generate_portfolio
 from clawback.graph.embedded import LadybugStore
-from clawback.loaders.load import load_directory
+from tests.conftest import generated_store
 
 E = pd.DataFrame()
 
@@ -55,11 +54,7 @@ def test_replacing_the_accounts_codes_the_transfers_again():
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    root = tmp_path_factory.mktemp("data")
-    generate_portfolio(root / "in", size=120, seed=5)
-    with LadybugStore(root / "store") as s:
-        load_directory(root / "in", s)
-    return root / "store"
+    return generated_store(tmp_path_factory.mktemp("data"), size=120, seed=5)
 
 
 def test_concurrent_read_gives_what_a_plain_read_gives(store):

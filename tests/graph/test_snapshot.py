@@ -11,13 +11,13 @@ import pyarrow as pa
 import pytest
 
 from clawback.algorithms.score import score_store
-from clawback.demo.generator import generate_portfolio
 from clawback.errors import StoreError
 from clawback.graph.embedded import LadybugStore
 from clawback.graph.schema import SCHEMA
 from clawback.graph.snapshot import SNAPSHOT_DIR, Snapshot
 from clawback.graph.store import ChangeSet, NodeChanges, RelChanges, RelGroup
 from clawback.loaders.load import load_directory
+from tests.conftest import generated_store
 from tests.loaders.test_load import PERSONS, TRANSFERS, write_input
 
 ELEMENTS = [*(label for label, n in SCHEMA.nodes.items() if not n.system),
@@ -174,11 +174,7 @@ def test_a_store_without_a_snapshot_gets_one_at_its_next_load(dirty, tmp_path):
 
 @pytest.fixture(scope="module")
 def portfolio(tmp_path_factory):
-    root = tmp_path_factory.mktemp("snap")
-    generate_portfolio(root / "in", size=150, seed=21)
-    with LadybugStore(root / "store") as s:
-        load_directory(root / "in", s)
-    return root / "store"
+    return generated_store(tmp_path_factory.mktemp("snap"), size=150, seed=21)
 
 
 def test_a_generated_portfolio_scores_the_same_from_the_snapshot_and_the_engine(portfolio):
