@@ -39,7 +39,9 @@ class ForkFailed(RuntimeError):
 
 
 def fork_available() -> bool:
-    return hasattr(os, "fork") and sys.platform != "win32"
+    """Linux only: macOS's system libraries are not fork-safe once threads have run (Python's
+    own multiprocessing no longer forks there), and Windows has no fork."""
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
 class Forked(Generic[T]):

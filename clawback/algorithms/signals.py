@@ -1553,7 +1553,7 @@ name the enabler and how many unrelated debtors paid it."""
 
 
 PARALLEL_MIN_TRANSFERS = 1_000_000
-"""From this many transfers (and where the platform can fork), :func:`run_signals` runs the
+"""From this many transfers (and on Linux, where a fork is safe), :func:`run_signals` runs the
 signals of :data:`FORKED_SIGNALS` in a forked child process while it runs the others."""
 FORKED_SIGNALS = ("S01", "S02", "S03", "S04", "S05", "S06", "S07", "S09", "S10", "S12", "S14")
 """What the child runs: about half the work at 10M transfers (the fund trace, S08, and its

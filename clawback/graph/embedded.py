@@ -4,6 +4,7 @@ A store is a directory::
 
     STORE/graph.lbdb      the database file
     STORE/snapshot/       the tables as Parquet, as of the last load (:mod:`.snapshot`)
+    STORE/generation      how many writes the store has taken (part of its fingerprint)
     STORE/loads/BATCH/    the report and quarantine file of each load
     STORE/.initial-load   present only while a first load into an empty store runs
 
@@ -54,6 +55,7 @@ _log = logging.getLogger(__name__)
 DB_FILE = "graph.lbdb"
 _MARKER = ".initial-load"
 _STAGING = ".staging"
+_GENERATION = "generation"
 _LB_TYPES = {
     "string": "STRING",
     "date": "DATE",
@@ -161,6 +163,7 @@ class LadybugStore(GraphStore):
     def _reset(self) -> None:
         """Empty the store after an interrupted first load (it was empty before that load)."""
         Snapshot.remove(self.path)
+        self._count_write()
         for name in [*self.schema.relationships, *self.schema.nodes]:
             self._run(f"DROP TABLE IF EXISTS {_q(name)}")
         self.ensure_schema()
@@ -356,7 +359,20 @@ class LadybugStore(GraphStore):
                         self._conn.execute("ROLLBACK")
                     raise
                 self._run("COMMIT")
+            self._count_write()
         self._write_snapshot(changes, old, initial)
+
+    def generation(self) -> int | None:
+        try:
+            return int((self.path / _GENERATION).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            return None
+
+    def _count_write(self) -> None:
+        """One more write (a file replaced whole: a reader sees the old count or the new)."""
+        scratch = self.path / f"{_GENERATION}.{os.getpid()}"
+        scratch.write_text(str((self.generation() or 0) + 1), encoding="ascii")
+        os.replace(scratch, self.path / _GENERATION)
 
     def _write_snapshot(self, changes: ChangeSet, old: Snapshot | None, initial: bool) -> None:
         """The snapshot after ``changes``: an element the write left alone is carried over

@@ -223,13 +223,26 @@ class GraphStore(ABC):
         """Release the store."""
 
     def fingerprint(self) -> str:
-        """A hash of what the store holds: its load batches and its counts per label and
-        type (any load that changes the graph adds a batch or changes a count). What the
-        cached results and the embedded store's snapshot are checked against."""
+        """A hash of what the store holds: its load batches, its counts per label and type
+        and, where the store keeps one, the number of writes it took (:meth:`generation`).
+        What the cached results and the embedded store's snapshot are checked against.
+
+        Batches and counts alone miss a load that takes the store back to an earlier state
+        (load A, then B with the same counts, then A again: the batches are {A, B} after the
+        second load and after the third); the write count tells those apart."""
         batches = self.node_table("LoadBatch", ["batch_id"]).column("batch_id").to_pylist()
-        payload = {"batches": sorted(str(b) for b in batches), "counts": self.counts()}
+        payload: dict[str, Any] = {"batches": sorted(str(b) for b in batches),
+                                   "counts": self.counts()}
+        generation = self.generation()
+        if generation is not None:
+            payload["generation"] = generation
         text = json.dumps(payload, sort_keys=True, ensure_ascii=True)
         return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+    def generation(self) -> int | None:
+        """How many writes the store has taken, where it counts them (None: it does not; a
+        store written before it did counts from its next write)."""
+        return None
 
     def neighbourhood(self, label: str, key: str, *, hops: int = 1,
                       rel_types: Sequence[str] | None = None, limit: int = 500) -> Neighbourhood:

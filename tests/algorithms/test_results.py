@@ -54,3 +54,25 @@ def test_neo4j_results_dir_names_the_server():
     assert results_dir("x", "bolt://127.0.0.1:7687", None).name == "127-0-0-1-7687-neo4j"
     assert results_dir("x", "neo4j+s://abc.databases.neo4j.io", "db1").name == \
         "abc-databases-neo4j-io-db1"
+
+
+def test_a_load_back_to_an_earlier_state_is_scored_again(tmp_path, monkeypatch):
+    """Load A, score; load B (same counts, another value), score; load A again: the batches
+    are {A, B} and the counts the same as after B, yet the results cached for B are not A's."""
+    directory = scenarios.build(tmp_path / "in")
+    original = (directory / "persons.csv").read_text(encoding="utf-8")
+    store_path = tmp_path / "store"
+    target = results_dir(store_path)
+    seen = []
+    lines = original.splitlines(keepends=True)
+    renamed = "".join([lines[0], lines[1].rstrip("\n") + "乙\n", *lines[2:]])  # B: one name
+    for text in (original, renamed, original):
+        (directory / "persons.csv").write_text(text, encoding="utf-8")
+        with LadybugStore(store_path) as store:
+            load_directory(directory, store)
+        with LadybugStore(store_path, read_only=True) as store:
+            seen.append((store_fingerprint(store), store.generation(),
+                         scored(store, target).provenance["store_fingerprint"]))
+    assert len({f for f, _, _ in seen}) == 3
+    assert all(f == kept for f, _, kept in seen)
+    assert [g for _, g, _ in seen] == [1, 2, 3]
