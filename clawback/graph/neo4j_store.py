@@ -49,6 +49,9 @@ __all__ = [
     "MIN_SERVER_MAJOR", "Neo4jSettings", "Neo4jStore", "check_version", "constraint_statements",
 ]
 
+_STATE = "ClawbackStore"
+"""The label of the node that counts the loads (:meth:`Neo4jStore.generation`)."""
+
 MIN_SERVER_MAJOR = 5
 """Neo4j 5 (5.26 LTS is what the tests run) or later: relationship uniqueness constraints and
 ``IF NOT EXISTS`` DDL need it."""
@@ -426,6 +429,15 @@ class Neo4jStore(GraphStore):
             self._apply_atomic(steps)
         else:
             self._apply_batched(steps)
+        self._write_tx(lambda tx: tx.run(
+            f"MERGE (s:{_STATE} {{id: 'store'}}) "
+            "SET s.generation = coalesce(s.generation, 0) + 1").consume())
+
+    def generation(self) -> int | None:
+        """How many loads the database has taken (a ``ClawbackStore`` node outside the
+        schema's labels, so no count, projection or query of the graph sees it)."""
+        _, rows = self._read(f"MATCH (s:{_STATE} {{id: 'store'}}) RETURN s.generation")
+        return int(rows[0][0]) if rows and rows[0][0] is not None else None
 
     def _steps(self, changes: ChangeSet) -> Iterator[tuple[str, Any, int]]:
         """(cypher, rows source, row count) in write order: nodes, deletions, relationships,

@@ -164,6 +164,11 @@ def test_reload_changes_nothing_and_a_correction_updates(neo4j_store, dirty_inpu
     assert moved == [["A1", "A3", report.batch_id]]
     assert neo4j_store.counts()["relationships"]["TRANSFERRED_TO"] == \
         before["TRANSFERRED_TO"].num_rows
+    # every load counts, so a load back to an earlier state changes the fingerprint too
+    assert neo4j_store.generation() == 3
+    fingerprint = neo4j_store.fingerprint()
+    load_directory(dirty_input, neo4j_store)
+    assert neo4j_store.generation() == 4 and neo4j_store.fingerprint() != fingerprint
 
 
 @pytest.mark.parametrize("cypher", [
