@@ -14,7 +14,7 @@ The first load into an empty store links the very files it bulk-copied into the 
 extra work); a later load re-reads from the engine, after its commit, only the elements it
 changed. The snapshot is only used while it is the store's: its manifest is set aside for the
 time of a write (and put back if the write fails), and it records the store's fingerprint (load
-batches and counts), which every open compares. Anything else falls back to the engine.
+batches, counts and write count), which every open compares. Anything else falls back to the engine.
 
 Rows come in file order rather than the engine's scan order: readers never rely on either.
 """
