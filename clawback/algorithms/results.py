@@ -3,8 +3,8 @@ score`` computed instead of scoring the whole portfolio again.
 
 A result set is a folder of Parquet tables (scores, contributions, hits, ties) and a
 ``provenance.json``. It is valid for one store state: the fingerprint of the store's load
-batches, counts and write count, the seed, the tracing rule and the software, weights and rules versions.
-:func:`scored` loads a valid set or computes and saves a new one.
+batches, counts and write count, the seed, the tracing rule and the software, weights and
+rules versions. :func:`scored` loads a valid set or computes and saves a new one.
 
     with open_store("clawback-data", read_only=True) as store:
         result = scored(store, results_dir("clawback-data"))
