@@ -97,15 +97,16 @@ def trace_inputs(data: PortfolioData, ties: pd.DataFrame) -> tuple[pd.DataFrame,
     cases = cases[cases["anchor"].notna()]
     end = cases["anchor"] + pd.to_timedelta(cases["lag_days"], unit="D")
     cases = cases.assign(end=end)
-    accounts = data.accounts[["account_id", "holder_id"]]
+    accounts = data.accounts[["account_id", "holder_id"]].assign(
+        account_code=np.arange(len(data.accounts)))
     src = cases.merge(accounts, left_on="debtor_id", right_on="holder_id")
     sources = pd.DataFrame({
         "case_id": src["case_id"], "account_id": src["account_id"],
-        "start": src["window_start"],
+        "account_code": src["account_code"], "start": src["window_start"],
         "end": src["end"] + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)})
     snk = ties.merge(accounts, left_on="party_id", right_on="holder_id").merge(
         cases[["case_id", "debtor_id"]], on="debtor_id")
-    sinks = snk[["case_id", "account_id", "party_id", "category"]].rename(
+    sinks = snk[["case_id", "account_id", "account_code", "party_id", "category"]].rename(
         columns={"category": "kind"})
     return sources, sinks
 

@@ -884,16 +884,19 @@ def layering(ctx: Context) -> pd.DataFrame:
     """
     from clawback.algorithms.tracing import TraceParams, trace
 
-    accounts = ctx.data.accounts[["account_id", "holder_id"]]
+    # account_code: the position in the trace's account code space (the accounts' ids first,
+    # in order: PortfolioData.account_ids), so that the trace need not look the ids up
+    accounts = ctx.data.accounts[["account_id", "holder_id"]].assign(
+        account_code=np.arange(len(ctx.data.accounts)))
     cases = ctx.cases
     sources = cases.merge(accounts, left_on="debtor_id", right_on="holder_id")
     sources = pd.DataFrame({
         "case_id": sources["case_id"], "account_id": sources["account_id"],
-        "start": sources["window_start"],
+        "account_code": sources["account_code"], "start": sources["window_start"],
         "end": sources["end"] + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)})
     sinks = ctx.ties.merge(accounts, left_on="party_id", right_on="holder_id").merge(
         cases[["case_id", "debtor_id"]], on="debtor_id")
-    sinks = sinks[["case_id", "account_id", "party_id", "category"]].rename(
+    sinks = sinks[["case_id", "account_id", "account_code", "party_id", "category"]].rename(
         columns={"category": "kind"})
     if sources.empty or sinks.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)

@@ -95,7 +95,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from clawback.algorithms import tracing_kernel as kernel
-from clawback.algorithms.arrays import unique_ints
+from clawback.algorithms.arrays import index_in_repeated, unique_ints
 from clawback.errors import ClawbackError
 
 __all__ = ["ATTRIBUTED_COLUMNS", "AUDIT_COLUMNS", "CHAIN", "RULES", "SUMMARY_COLUMNS",
@@ -182,39 +182,41 @@ def _ns(values: pd.Series, name: str, column: str) -> np.ndarray:
     return values.to_numpy(dtype="datetime64[ns]").view("int64")
 
 
-def _check_values(transfers: pd.DataFrame, pick: np.ndarray, ts: np.ndarray) -> None:
-    """Amounts and timestamps of the transfers the trace reads (the others are never used)."""
-    amount = transfers["amount"].to_numpy(dtype=float)[pick]
+def _check_values(transfers: pd.DataFrame, pick: np.ndarray, amount: np.ndarray,
+                  ts: np.ndarray) -> None:
+    """Amounts and timestamps of the transfers the trace reads (the others are never used):
+    ``amount`` all the amounts, ``ts`` the timestamps of those read (``pick``)."""
+    amount = amount[pick]
     bad = ~(amount >= 0)
     if bad.any():
         raise ClawbackError(f"transfer {transfers['transfer_id'].iloc[pick[bad][0]]!r} has "
                             f"amount {amount[bad][0]!r}; amounts must be >= 0")
-    nat = ts[pick] == np.iinfo(np.int64).min
+    nat = ts == np.iinfo(np.int64).min
     if nat.any():
         raise ClawbackError(f"transfer {transfers['transfer_id'].iloc[pick[nat][0]]!r} has no "
                             f"timestamp")
 
 
-def _check_visited(ids: pd.Series, words: np.ndarray, rows: np.ndarray,
+def _check_visited(ids: pd.Series, keys: np.ndarray, rows: np.ndarray,
                    no_payee: np.ndarray) -> None:
     """Ids and payees of the payments the loop visits (ids end up in the audit chains):
-    ``ids.iloc[rows]`` are theirs, ``words`` all the ids packed (:func:`_id_words`)."""
+    ``ids.iloc[rows]`` are theirs, ``keys`` all the ids' bytes (:func:`_id_bytes`)."""
     if ids.hasnans:                           # a missing id has no bytes: compare as values
         dup = ids.iloc[rows].duplicated().to_numpy()
         repeat = int(np.argmax(dup)) if dup.any() else -1
     else:
-        repeat = kernel.first_repeat(words, rows)
+        repeat = kernel.first_repeat(keys, rows)
     if repeat >= 0:
         raise ClawbackError(f"transfer_id {ids.iloc[rows[repeat]]!r} is not unique")
     if no_payee.any():
         raise ClawbackError(f"transfer {ids.iloc[rows[no_payee]].iloc[0]!r} has no dst")
 
 
-def _id_words(ids: pd.Series) -> np.ndarray:
-    """Every id as a row of big-endian 64-bit words, which compare as the ids do
-    (:func:`~clawback.algorithms.tracing_kernel.pack_keys` of :func:`_byte_keys`)."""
+def _id_bytes(ids: pd.Series) -> np.ndarray:
+    """Every id as a row of bytes (uint8, padded with zero bytes), which compare as the ids
+    do: a view of the Arrow buffer when all ids have the same length (:func:`_byte_keys`)."""
     keys = np.ascontiguousarray(_byte_keys(ids))
-    return kernel.pack_keys(keys.view(np.uint8).reshape(len(keys), keys.dtype.itemsize))
+    return keys.view(np.uint8).reshape(len(keys), keys.dtype.itemsize)
 
 
 def _string_array(ids: pd.Series) -> pa.Array:
@@ -305,10 +307,10 @@ def _byte_keys(ids: pd.Series) -> np.ndarray:
     return np.asarray(arr.cast(pa.binary()).to_numpy(zero_copy_only=False)).astype("S")
 
 
-def _time_order(ts: np.ndarray, ids: pd.Series, words: np.ndarray, at: np.ndarray
+def _time_order(ts: np.ndarray, ids: pd.Series, keys: np.ndarray, at: np.ndarray
                 ) -> np.ndarray:
     """Positions that put ``ts`` in (timestamp, transfer_id) order (``ids.iloc[at]`` are the
-    ids, ``words[at]`` the same packed: :func:`_id_words`): an integer (radix) sort, then,
+    ids, ``keys[at]`` their bytes: :func:`_id_bytes`): an integer (radix) sort, then,
     within each run of equal timestamps, the ids
     (:func:`~clawback.algorithms.tracing_kernel.sort_ties`; they must differ there)."""
     order = kernel.argsort_stable(np.ascontiguousarray(ts, dtype=np.int64))
@@ -317,7 +319,7 @@ def _time_order(ts: np.ndarray, ids: pd.Series, words: np.ndarray, at: np.ndarra
         return order
     order = order.astype(np.int64)
     rows = at[order]
-    same = kernel.sort_ties(order, in_order, words, rows)
+    same = kernel.sort_ties(order, in_order, keys, rows)
     if same >= 0:
         raise ClawbackError(f"transfer_id {ids.iloc[rows[same]]!r} is not unique")
     return order
@@ -326,15 +328,16 @@ def _time_order(ts: np.ndarray, ids: pd.Series, words: np.ndarray, at: np.ndarra
 @dataclass
 class _Plan:
     """The payments the loop visits (payments of tracked accounts, in time order) with, per
-    payment, the payer's balance and paid-out position before and after it, the payer's and
+    payment, the payer's balance before it and paid-out position after it, the payer's and
     the payee's entry (-1: the payee is not tracked) and the payee's cumulative inflow before
     it; and per entry (tracked account and transfer, in account and time order) the balance
     after it. ``rows`` holds the visited payments' amount and time; their strings stay in
-    ``transfers`` (row ``origin``), taken when needed (:meth:`strings`)."""
+    ``transfers`` (row ``origin``), taken when needed (:meth:`strings`).
+    ``source_account``/``sink_account``: the account code of each row of the sources and of
+    the sinks (-1: not an account the trace knows)."""
 
     rows: pd.DataFrame
     balance: np.ndarray
-    paid_before: np.ndarray
     paid_after: np.ndarray
     src_entry: np.ndarray
     dst_entry: np.ndarray
@@ -345,16 +348,14 @@ class _Plan:
     dst_code: np.ndarray
     transfers: pd.DataFrame
     origin: np.ndarray
+    source_account: np.ndarray
+    sink_account: np.ndarray
     _arrow_accounts: pa.Array | None = None
 
     def _arrow(self) -> pa.Array:
         if self._arrow_accounts is None:
             self._arrow_accounts = pa.array(self.accounts.to_numpy(dtype=object), pa.string())
         return self._arrow_accounts
-
-    def positions(self, ids: pd.Series) -> np.ndarray:
-        """The account code of each id (-1: not an account the trace knows)."""
-        return _positions(ids, self._arrow())
 
     def cash_accounts(self) -> np.ndarray:
         """Per account code: whether it is a cash stand-in."""
@@ -385,58 +386,55 @@ def _codes(transfers: pd.DataFrame, account_ids: pd.Index | None
 
 
 def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts: np.ndarray,
-          ends: np.ndarray, params: TraceParams, account_ids: pd.Index | None = None) -> _Plan:
+          ends: np.ndarray, sinks: pd.DataFrame, params: TraceParams,
+          account_ids: pd.Index | None = None) -> _Plan:
     accounts, codes, all_dst = _codes(transfers, account_ids)
     n = len(accounts)
-    # the account ids once as Arrow strings: every lookup of ids among them is a hash join
-    # there (a pandas index of a million ids builds a table of Python objects first)
+    # the account ids once as Arrow strings, and the sources' and sinks' accounts found there
+    # in one hash join (a pandas index of a million ids builds a table of Python objects)
     arrow_accounts = pa.array(accounts.to_numpy(dtype=object), pa.string())
+    if account_ids is not None and "account_code" in sources and "account_code" in sinks:
+        source_account, sink_account = (
+            np.where((c >= 0) & (c < n), c, -1).astype(np.int64)
+            for c in (frame["account_code"].to_numpy(dtype=np.int64)
+                      for frame in (sources, sinks)))
+    else:
+        found = _positions(pd.concat([sources["account_id"], sinks["account_id"].astype(str)],
+                                     ignore_index=True), arrow_accounts)
+        source_account, sink_account = found[:len(sources)], found[len(sources):]
     pays = np.bincount(codes, minlength=n + 1)[:n] > 0
-    reach = _reach(codes, all_dst, pays, ts, _positions(sources["account_id"], arrow_accounts),
-                   starts, ends, params)
+    reach = _reach(codes, all_dst, pays, ts, source_account, starts, ends, params)
     pick = np.flatnonzero((reach.tracked[codes] | reach.tracked[all_dst]) & (ts <= reach.cap)
                           ).astype(_CODE)
     dst_codes = all_dst[pick]
     moves = codes[pick] != dst_codes                 # a payment to oneself moves nothing
     pick, dst_codes = pick[moves], dst_codes[moves]
-    _check_values(transfers, pick, ts)
-    words = _id_words(transfers["transfer_id"])
-    order = _time_order(ts[pick], transfers["transfer_id"], words, pick)
-    pick, dst_code = pick[order], dst_codes[order]
+    amount = transfers["amount"].to_numpy(dtype=float)
+    row_ts = ts[pick]
+    _check_values(transfers, pick, amount, row_ts)
+    keys = _id_bytes(transfers["transfer_id"])
+    order = _time_order(row_ts, transfers["transfer_id"], keys, pick)
+    pick, dst_code, row_ts = pick[order], dst_codes[order], row_ts[order]
     src_code = codes[pick]
     del codes, all_dst, order
-    row_ts = ts[pick]
+    amount = amount[pick]
     tracked_src = reach.tracked[src_code]
     # entries: one per (tracked account, transfer), in (account, time) order, with the
     # account's balance and cumulative inflow after each (a counting sort and one pass)
     out_entry, in_entry, first, inflow, i_after, b_after = kernel.entries(
-        src_code, dst_code, transfers["amount"].to_numpy(dtype=float)[pick], tracked_src,
-        reach.tracked[dst_code], n)
-    outs = np.flatnonzero(tracked_src)
-    del tracked_src
+        src_code, dst_code, amount, tracked_src, reach.tracked[dst_code], n)
     # the loop visits the payments of tracked accounts from when traced money can be there
-    visit = outs[row_ts[outs] >= reach.earliest[src_code[outs]]]
-    src_entry = out_entry[visit]
-    dst_entry = in_entry[visit]
-    del out_entry, in_entry
-    # per visited payment: the payer's balance and paid-out position (cumulative inflow less
-    # balance) before and after it, and the payee's cumulative inflow before it
-    start = first[src_entry]
-    prev = src_entry - 1                  # -1 only where the entry is its account's first
-    balance = np.where(start, 0.0, b_after[prev])
-    paid_before = np.where(start, 0.0, i_after[prev] - b_after[prev])
-    paid_after = i_after[src_entry] - b_after[src_entry]
-    into = np.maximum(dst_entry, 0)
-    dst_base = np.where(dst_entry >= 0, i_after[into] - inflow[into], 0.0)
-    del i_after, inflow, first
+    visit, src_entry, dst_entry, balance, paid_after, dst_base = kernel.visits(
+        tracked_src, row_ts, reach.earliest, src_code, out_entry, in_entry, first, inflow,
+        i_after, b_after)
+    del out_entry, in_entry, tracked_src, i_after, inflow, first
     origin = pick[visit]
-    rows = pd.DataFrame({"amount": transfers["amount"].to_numpy(dtype=float)[origin],
-                         "ts": row_ts[visit]})
-    _check_visited(transfers["transfer_id"], words, origin, dst_code[visit] == n)
-    del words
-    return _Plan(rows, balance, paid_before, paid_after, src_entry, dst_entry, dst_base,
+    rows = pd.DataFrame({"amount": amount[visit], "ts": row_ts[visit]})
+    _check_visited(transfers["transfer_id"], keys, origin, dst_code[visit] == n)
+    del keys
+    return _Plan(rows, balance, paid_after, src_entry, dst_entry, dst_base,
                  b_after, accounts, src_code[visit], dst_code[visit], transfers, origin,
-                 arrow_accounts)
+                 source_account, sink_account, arrow_accounts)
 
 
 # -- the trace ---------------------------------------------------------------------------------
@@ -460,7 +458,9 @@ def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
     ``account_ids``: when given, ``transfers`` also has ``src_code``/``dst_code``, the
     position of each end in ``account_ids`` (-1: null), and the trace uses them instead of
     coding the ids itself (:class:`~clawback.algorithms.data.PortfolioData` carries both); the
-    result is the same.
+    result is the same. Where ``sources`` and ``sinks`` both have an ``account_code`` column
+    too (the position of ``account_id`` in ``account_ids``, -1: absent), those are used
+    instead of looking the ids up.
 
     Raises :class:`~clawback.errors.ClawbackError` for a missing column, a timestamp that is
     not datetime64, and (among the transfers the trace reads) a repeated ``transfer_id``, a
@@ -487,7 +487,7 @@ def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
     if len(transfers) and len(sources):
         if account_ids is not None:
             _require(transfers, "transfers", ["src_code", "dst_code"])
-        plan = _plan(transfers, ts, sources, starts, ends, params, account_ids)
+        plan = _plan(transfers, ts, sources, starts, ends, sinks, params, account_ids)
         first = _first_hop(plan, sources.assign(start=starts, end=ends), cases, sinks, params)
         _first_hop_tally(first, plan, out, end_of_data, params)
         _loop(plan, first, params, out, end_of_data)
@@ -572,38 +572,71 @@ class _Sinks:
     parties: np.ndarray
     kinds: np.ndarray
 
-    def find(self, keys: np.ndarray) -> np.ndarray:
-        """Position of each key, -1 where it is not a sink."""
-        at = np.searchsorted(self.keys, keys)
-        if not len(self.keys):
-            return np.full(len(keys), -1, dtype=np.int64)
-        found = self.keys[np.minimum(at, len(self.keys) - 1)] == keys
-        return np.where(found, at, -1)
+    def find(self, case: np.ndarray, account: np.ndarray, width: int) -> np.ndarray:
+        """Position of each (case, account code) pair, -1 where it is not a sink."""
+        return _find_keys(self.keys, case, account, width)
+
+
+def _find_keys(keys: np.ndarray, case: np.ndarray, account: np.ndarray, width: int
+               ) -> np.ndarray:
+    """Position of each ``case * width + account`` among the sorted ``keys`` (-1: absent).
+    Only the pairs whose account is in some key are searched: most are not."""
+    found = np.full(len(case), -1, dtype=np.int64)
+    if not len(keys) or not len(case):
+        return found
+    listed = np.zeros(width, dtype=bool)
+    listed[keys % width] = True
+    maybe = np.flatnonzero(listed[account])
+    key = case[maybe].astype(np.int64) * width + account[maybe]
+    at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+    hit = keys[at] == key
+    found[maybe[hit]] = at[hit]
+    return found
+
+
+def _sorted_codes(values: pd.Series, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``values.iloc[at]`` as codes into their distinct values sorted (as the ids: by code
+    point), and those values."""
+    encoded = pc.dictionary_encode(_string_array(values).cast(pa.string()).take(at))
+    order = np.asarray(pc.sort_indices(encoded.dictionary), dtype=np.int64)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    codes = rank[np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)]
+    return codes, np.asarray(encoded.dictionary.take(order).to_numpy(zero_copy_only=False),
+                             dtype=object)
 
 
 def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, plan: _Plan, width: int) -> _Sinks:
     """The sinks by case × account key; parties and kinds each sorted and unique where an
     account has several. Deduplicated and sorted on integer codes (parties and kinds coded in
     sorted order), the strings joined only for the accounts of several parties."""
-    case = _positions(sinks["case_id"], pa.array(case_index.to_numpy(dtype=object), pa.string()))
-    account = plan.positions(sinks["account_id"])
-    keep = (case >= 0) & (account >= 0)       # other sinks are never paid in the trace
-    party_code, parties = pd.factorize(sinks["party_id"].astype(str)[keep], sort=True)
-    kind_code, kinds = pd.factorize(sinks["kind"].astype(str)[keep], sort=True)
-    frame = pd.DataFrame({"key": case[keep].astype(np.int64) * width + account[keep],
-                          "party": party_code, "kind": kind_code}).drop_duplicates()
-    frame = frame.sort_values(["key", "party", "kind"], kind="stable")
-    party_of = np.asarray(parties, dtype=object)
-    kind_of = np.asarray(kinds, dtype=object)
-    single = ~frame["key"].duplicated(keep=False).to_numpy()
-    key = frame["key"].to_numpy(dtype=np.int64)
+    case = index_in_repeated(_string_array(sinks["case_id"]).cast(pa.string()),
+                             pa.array(case_index.to_numpy(dtype=object), pa.string()))
+    account = plan.sink_account
+    named = ~(sinks["party_id"].isna().to_numpy() | sinks["kind"].isna().to_numpy())
+    # other sinks are never paid in the trace (and a sink without a party names no one)
+    keep = np.flatnonzero((case >= 0) & (account >= 0) & named)
+    party, party_of = _sorted_codes(sinks["party_id"], keep)
+    kind, kind_of = _sorted_codes(sinks["kind"], keep)
+    key = case[keep] * width + account[keep]
+    order = np.lexsort((kind, party, key))
+    key, party, kind = key[order], party[order], kind[order]
+    distinct = np.ones(len(key), dtype=bool)
+    distinct[1:] = (key[1:] != key[:-1]) | (party[1:] != party[:-1]) | (kind[1:] != kind[:-1])
+    key, party, kind = key[distinct], party[distinct], kind[distinct]
+    repeated = np.zeros(len(key), dtype=bool)
+    same = key[1:] == key[:-1]
+    repeated[1:] |= same
+    repeated[:-1] |= same
+    single = ~repeated
     keys = [key[single]]
-    party_codes = [frame["party"].to_numpy(dtype=np.int64)[single]]
-    kind_codes = [frame["kind"].to_numpy(dtype=np.int64)[single]]
-    many = frame[~single]
-    if len(many):
+    party_codes = [party[single]]
+    kind_codes = [kind[single]]
+    if repeated.any():
         # an account of several parties: their ids joined, a party of its own (new codes
         # after the single parties' unless the joined text is one of them)
+        many = pd.DataFrame({"key": key[repeated], "party": party[repeated],
+                             "kind": kind[repeated]})
         joined = [(int(str(k)), "+".join(dict.fromkeys(party_of[g["party"].to_numpy()])),
                    "+".join(sorted(set(kind_of[g["kind"].to_numpy()]))))
                   for k, g in many.groupby("key", sort=False)]
@@ -638,7 +671,7 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.D
     width = n + 1
     case_index = pd.Index(cases)
     s_case = case_index.get_indexer(pd.Index(sources["case_id"])).astype(np.int64)
-    s_account = plan.positions(sources["account_id"])
+    s_account = plan.source_account
     own_keys = unique_ints(s_case * width + np.where(s_account >= 0, s_account, width - 1))
     windows = pd.DataFrame({"account": s_account, "case": s_case,
                             "start": sources["start"].to_numpy(dtype=np.int64),
@@ -649,9 +682,8 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.D
     pairs = pd.DataFrame({"row": at, "account": src[at], "ts": rows["ts"].to_numpy()[at]}).merge(
         windows, on="account")
     pairs = pairs[(pairs["start"] <= pairs["ts"]) & (pairs["ts"] <= pairs["end"])]
-    key = pairs["case"].to_numpy() * width + dst[pairs["row"].to_numpy()]
-    at = np.searchsorted(own_keys, key)
-    internal = (at < len(own_keys)) & (own_keys[np.minimum(at, len(own_keys) - 1)] == key)
+    internal = _find_keys(own_keys, pairs["case"].to_numpy(), dst[pairs["row"].to_numpy()],
+                          width) >= 0
     # the distinct (row, case) pairs, sorted, as one integer key
     n_cases = max(len(cases), 1)
     pair_key = unique_ints(pairs["row"].to_numpy(dtype=np.int64)[~internal] * n_cases
@@ -718,7 +750,7 @@ def _first_hop_tally(first: _FirstHop, plan: _Plan, out: _Out, end_of_data: int,
     if out.audit_from_hop <= 1:
         out.first_audit = pd.DataFrame({"case": case, "hop": 1, "row": row, "traced": share})
     dst = first.dst[row]
-    sink = first.sinks.find(case.astype(np.int64) * first.width + dst)
+    sink = first.sinks.find(case, dst, first.width)
     is_sink = sink >= 0
     cash = first.cash[dst] & ~is_sink
     sinks = first.sinks

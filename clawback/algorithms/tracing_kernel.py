@@ -26,7 +26,7 @@ from numba import njit
 
 __all__ = ["FIFO", "LIBR", "PRO_RATA", "SINK_CASH", "SINK_RETURNED", "argsort_stable",
            "chain_rows", "entries",
-           "first_repeat", "pack_keys", "run", "sort_ties", "stays"]
+           "first_repeat", "run", "sort_ties", "stays", "visits"]
 
 FIFO, LIBR, PRO_RATA = 0, 1, 2
 SINK_CASH = -1
@@ -517,6 +517,13 @@ def argsort_stable(values):
     order = np.arange(n)
     if n < 2:
         return order
+    ascending = True
+    for i in range(1, n):
+        if values[i] < values[i - 1]:
+            ascending = False
+            break
+    if ascending:                                  # already in order (a time-sorted store)
+        return order
     low = values.min()
     span = np.uint64(values.max() - low)
     step = np.int64(1)
@@ -546,45 +553,33 @@ def argsort_stable(values):
 
 
 @njit(cache=True)
-def pack_keys(raw):
-    """Rows of bytes as big-endian 64-bit words, one row of words per row (the last word padded
-    with zero bytes): words compare as the bytes do.
-
-    >>> [hex(v) for v in pack_keys(np.frombuffer(b"ab", np.uint8).reshape(1, 2))[0]]
-    ['0x6162000000000000']
-    """
-    n, width = raw.shape
-    n_words = max(1, (width + 7) // 8)
-    out = np.zeros((n, n_words), np.uint64)
-    for i in range(n):
-        for w in range(n_words):
-            word = np.uint64(0)
-            for b in range(8):
-                word = word << np.uint64(8)
-                if w * 8 + b < width:
-                    word = word | np.uint64(raw[i, w * 8 + b])
-            out[i, w] = word
-    return out
+def _compare(keys, a, b):
+    """-1, 0 or 1 as row ``a`` of the byte rows ``keys`` sorts before, with or after row
+    ``b`` (bytes as unsigned: the order of UTF-8 text)."""
+    for w in range(keys.shape[1]):
+        x = keys[a, w]
+        y = keys[b, w]
+        if x != y:
+            return -1 if x < y else 1
+    return 0
 
 
 @njit(cache=True)
-def sort_ties(order, ts, words, rows):
+def sort_ties(order, ts, keys, rows):
     """Sort each run of equal ``ts`` (in ``order``'s order) by key, in place, carrying
-    ``order`` along: the key of position ``i`` is ``words[rows[i]]``, big-endian 64-bit words
-    that compare as the key's bytes do (the order of UTF-8 text). Runs are short, so each is
-    copied out and sorted by insertion. Returns a position (before sorting) whose key equals
-    another's in its run, or -1.
+    ``order`` along: the key of position ``i`` is the byte row ``keys[rows[i]]`` (uint8,
+    compared as unsigned bytes: the order of UTF-8 text). Runs are short, so each is sorted by
+    insertion. Returns a position (before sorting) whose key equals another's in its run, or
+    -1.
 
     >>> order = np.array([10, 11, 12, 13])
-    >>> words = np.array([[2], [1], [3], [1]], np.uint64)
-    >>> sort_ties(order, np.array([5, 5, 5, 7]), words, np.arange(4)), order
+    >>> keys = np.array([[2], [1], [3], [1]], np.uint8)
+    >>> sort_ties(order, np.array([5, 5, 5, 7]), keys, np.arange(4)), order
     (-1, array([11, 10, 12, 13]))
     """
     n = order.shape[0]
-    n_words = words.shape[1]
     taken = np.empty(16, order.dtype)
     perm = np.empty(16, np.int64)
-    local = np.empty((16, n_words), np.uint64)
     i = 0
     while i < n:
         j = i + 1
@@ -595,22 +590,15 @@ def sort_ties(order, ts, words, rows):
             if perm.shape[0] < size:
                 taken = np.empty(2 * size, order.dtype)
                 perm = np.empty(2 * size, np.int64)
-                local = np.empty((2 * size, n_words), np.uint64)
             for k in range(size):
                 taken[k] = order[i + k]
                 perm[k] = k
-                for w in range(n_words):
-                    local[k, w] = words[rows[i + k], w]
             for k in range(1, size):
                 item = perm[k]
                 q = k - 1
                 while q >= 0:
                     other = perm[q]
-                    c = 0
-                    for w in range(n_words):
-                        if local[other, w] != local[item, w]:
-                            c = 1 if local[other, w] > local[item, w] else -1
-                            break
+                    c = _compare(keys, rows[i + other], rows[i + item])
                     if c == 0:
                         return i + item
                     if c < 0:
@@ -625,11 +613,11 @@ def sort_ties(order, ts, words, rows):
 
 
 @njit(cache=True)
-def first_repeat(words, rows):
-    """The first position ``i`` of ``rows`` whose key (``words[rows[i]]``) an earlier position
-    has too, or -1: one pass with a hash table.
+def first_repeat(keys, rows):
+    """The first position ``i`` of ``rows`` whose key (the byte row ``keys[rows[i]]``) an
+    earlier position has too, or -1: one pass with a hash table.
 
-    >>> first_repeat(np.array([[5], [7], [5]], np.uint64), np.array([0, 1, 2]))
+    >>> first_repeat(np.array([[5], [7], [5]], np.uint8), np.array([0, 1, 2]))
     2
     """
     n = rows.shape[0]
@@ -638,25 +626,22 @@ def first_repeat(words, rows):
         size <<= 1
     mask = np.uint64(size - 1)
     table = np.full(size, -1, np.int64)
-    n_words = words.shape[1]
+    width = keys.shape[1]
     for i in range(n):
         r = rows[i]
-        h = np.uint64(0x9E3779B97F4A7C15)
-        for w in range(n_words):
-            h = (h ^ words[r, w]) * np.uint64(0xBF58476D1CE4E5B9)
-            h ^= h >> np.uint64(31)
+        h = np.uint64(0xCBF29CE484222325)                 # FNV-1a, then a final mix
+        for w in range(width):
+            h = (h ^ np.uint64(keys[r, w])) * np.uint64(0x100000001B3)
+        h ^= h >> np.uint64(31)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(29)
         slot = h & mask
         while True:
             other = table[slot]
             if other < 0:
                 table[slot] = i
                 break
-            same = True
-            for w in range(n_words):
-                if words[rows[other], w] != words[r, w]:
-                    same = False
-                    break
-            if same:
+            if _compare(keys, rows[other], r) == 0:
                 return i
             slot = (slot + np.uint64(1)) & mask
     return -1
@@ -736,6 +721,41 @@ def entries(src, dst, amount, tracked_src, tracked_dst, n_accounts):
             i_after[e] = into
             b_after[e] = running - (low if low < 0.0 else 0.0)
     return out_entry, in_entry, first, inflow, i_after, b_after
+
+
+@njit(cache=True)
+def visits(tracked_src, ts, earliest, src, out_entry, in_entry, first, inflow, i_after,
+           b_after):
+    """The payments the loop visits — those of a tracked payer (``tracked_src``) from the
+    earliest moment traced money can be at it (``earliest[src]``) — and, per visited payment,
+    its payer's and payee's entry, the payer's balance before it and paid-out position
+    (cumulative inflow less balance) after it, and the payee's cumulative inflow before it
+    (0 where the payee is not tracked), from the arrays of :func:`entries`, in one pass."""
+    m = tracked_src.shape[0]
+    count = 0
+    for r in range(m):
+        if tracked_src[r] and ts[r] >= earliest[src[r]]:
+            count += 1
+    visit = np.empty(count, np.int64)
+    src_entry = np.empty(count, np.int64)
+    dst_entry = np.empty(count, np.int64)
+    balance = np.empty(count)
+    paid_after = np.empty(count)
+    dst_base = np.empty(count)
+    k = 0
+    for r in range(m):
+        if not (tracked_src[r] and ts[r] >= earliest[src[r]]):
+            continue
+        e = out_entry[r]
+        d = in_entry[r]
+        visit[k] = r
+        src_entry[k] = e
+        dst_entry[k] = d
+        balance[k] = 0.0 if first[e] else b_after[e - 1]
+        paid_after[k] = i_after[e] - b_after[e]
+        dst_base[k] = i_after[d] - inflow[d] if d >= 0 else 0.0
+        k += 1
+    return visit, src_entry, dst_entry, balance, paid_after, dst_base
 
 
 def chain_rows(chain: np.ndarray, nodes: np.ndarray, hops: np.ndarray) -> list[np.ndarray]:

@@ -610,6 +610,11 @@ def test_given_account_codes_give_identical_results(scenario, rnd, unused):
     coded = t.assign(src_code=index.get_indexer(t["src"]), dst_code=index.get_indexer(t["dst"]))
     s = trace(coded, src, snk, params, account_ids=index)
     _identical(r, s)
+    # the sources' and sinks' accounts given as codes too (-1: an account no transfer names)
+    u = trace(coded, src.assign(account_code=index.get_indexer(src["account_id"])),
+              snk.assign(account_code=index.get_indexer(snk["account_id"])), params,
+              account_ids=index)
+    _identical(r, u)
 
 
 def test_given_account_codes_need_their_columns():

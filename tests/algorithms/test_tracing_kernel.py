@@ -18,9 +18,9 @@ def test_sort_ties_orders_by_time_then_key(rows):
     ts = np.array([t for t, _ in rows], dtype=np.int64)
     keys = np.array([k for _, k in rows], dtype="S3")
     order = np.argsort(ts, kind="stable").astype(np.int64)
-    words = kernel.pack_keys(keys.view(np.uint8).reshape(len(keys), 3))
+    raw = keys.view(np.uint8).reshape(len(keys), 3)
     before = order.copy()
-    same = kernel.sort_ties(order, ts[order], words, order.copy())
+    same = kernel.sort_ties(order, ts[order], raw, order.copy())
     if len(set(rows)) < len(rows):                 # a repeated (time, key) is reported
         assert same >= 0
         assert sum(r == rows[before[same]] for r in rows) > 1
@@ -85,3 +85,18 @@ def test_stays_means_no_payment_by_the_payee_within_the_horizon(rows, horizon):
 def test_radix_argsort_is_numpys_stable_argsort(values):
     a = np.array(values, dtype=np.int64)
     assert kernel.argsort_stable(a).tolist() == np.argsort(a, kind="stable").tolist()
+    ordered = np.sort(a)                                  # the shortcut for sorted input
+    assert kernel.argsort_stable(ordered).tolist() == list(range(len(a)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(min_size=0, max_size=12), max_size=60))
+def test_first_repeat_finds_the_first_key_seen_before(keys):
+    width = max((len(k) for k in keys), default=1) or 1
+    raw = np.zeros((len(keys), width), np.uint8)
+    for i, k in enumerate(keys):
+        raw[i, :len(k)] = np.frombuffer(k, np.uint8)
+    rows = np.arange(len(keys))[::-1].copy()              # visited in another order
+    padded = [bytes(r) for r in raw[rows]]
+    expected = next((i for i in range(len(rows)) if padded[i] in padded[:i]), -1)
+    assert kernel.first_repeat(raw, rows) == expected
