@@ -87,7 +87,10 @@ pro_rata [['P-spouse', 53.33, 2]]
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -110,6 +113,7 @@ AUDIT_COLUMNS = ["case_id", "hop", "transfer_id", "src", "dst", "timestamp", "am
                  "rule", "chain"]
 SUMMARY_COLUMNS = ["case_id", "sent", "attributed", "held", "expired", "dropped", "beyond_hops"]
 
+T = TypeVar("T")
 _NS_PER_DAY = 86_400 * 10**9
 _INF = np.iinfo(np.int64).max
 _NEG = np.iinfo(np.int64).min + 1
@@ -197,9 +201,8 @@ def _check_values(transfers: pd.DataFrame, pick: np.ndarray, amount: np.ndarray,
                             f"timestamp")
 
 
-def _check_visited(ids: pd.Series, keys: np.ndarray, rows: np.ndarray,
-                   no_payee: np.ndarray) -> None:
-    """Ids and payees of the payments the loop visits (ids end up in the audit chains):
+def _check_unique(ids: pd.Series, keys: np.ndarray, rows: np.ndarray) -> None:
+    """The ids of the payments the loop visits (they end up in the audit chains) are unique:
     ``ids.iloc[rows]`` are theirs, ``keys`` all the ids' bytes (:func:`_id_bytes`)."""
     if ids.hasnans:                           # a missing id has no bytes: compare as values
         dup = ids.iloc[rows].duplicated().to_numpy()
@@ -208,8 +211,6 @@ def _check_visited(ids: pd.Series, keys: np.ndarray, rows: np.ndarray,
         repeat = kernel.first_repeat(keys, rows)
     if repeat >= 0:
         raise ClawbackError(f"transfer_id {ids.iloc[rows[repeat]]!r} is not unique")
-    if no_payee.any():
-        raise ClawbackError(f"transfer {ids.iloc[rows[no_payee]].iloc[0]!r} has no dst")
 
 
 def _id_bytes(ids: pd.Series) -> np.ndarray:
@@ -293,18 +294,20 @@ def _byte_keys(ids: pd.Series) -> np.ndarray:
     the order of code points): read straight from the Arrow buffer when all ids have the same
     length, the usual case."""
     arr = _string_array(ids)
-    if not pa.types.is_string(arr.type):
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         arr = arr.cast(pa.string())
     if len(arr) and arr.null_count == 0:
         lengths = pc.binary_length(arr)
         width = lengths[0].as_py()
         if width and pc.all(pc.equal(lengths, width)).as_py():
-            offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)
+            offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64
+                                    if pa.types.is_large_string(arr.type) else np.int32)
             start = int(offsets[arr.offset])
             data = arr.buffers()[2]
             return np.frombuffer(data, dtype=f"S{width}", count=len(arr),
                                  offset=start)
-    return np.asarray(arr.cast(pa.binary()).to_numpy(zero_copy_only=False)).astype("S")
+    binary = pa.large_binary() if pa.types.is_large_string(arr.type) else pa.binary()
+    return np.asarray(arr.cast(binary).to_numpy(zero_copy_only=False)).astype("S")
 
 
 def _time_order(ts: np.ndarray, ids: pd.Series, keys: np.ndarray, at: np.ndarray
@@ -317,7 +320,6 @@ def _time_order(ts: np.ndarray, ids: pd.Series, keys: np.ndarray, at: np.ndarray
     in_order = ts[order]
     if len(order) < 2 or not (in_order[1:] == in_order[:-1]).any():
         return order
-    order = order.astype(np.int64)
     rows = at[order]
     same = kernel.sort_ties(order, in_order, keys, rows)
     if same >= 0:
@@ -334,7 +336,10 @@ class _Plan:
     after it. ``rows`` holds the visited payments' amount and time; their strings stay in
     ``transfers`` (row ``origin``), taken when needed (:meth:`strings`).
     ``source_account``/``sink_account``: the account code of each row of the sources and of
-    the sinks (-1: not an account the trace knows)."""
+    the sinks (-1: not an account the trace knows). Worked out on a second thread while the
+    trace goes on: ``sinks``, the sink table (:func:`_sink_table`), and ``unique``, the check
+    that the visited payments' ids are unique (:func:`_check_unique`; it raises when its
+    result is asked for)."""
 
     rows: pd.DataFrame
     balance: np.ndarray
@@ -350,6 +355,8 @@ class _Plan:
     origin: np.ndarray
     source_account: np.ndarray
     sink_account: np.ndarray
+    sinks: Future[_Sinks]
+    unique: Future[None]
     _arrow_accounts: pa.Array | None = None
 
     def _arrow(self) -> pa.Array:
@@ -374,7 +381,7 @@ def _codes(transfers: pd.DataFrame, account_ids: pd.Index | None
     ``account_ids``, -1 null), or one factorization of both columns."""
     if account_ids is not None:
         n = len(account_ids)
-        codes, all_dst = (np.where(c < 0, n, c).astype(_CODE) for c in (
+        codes, all_dst = (np.where(c < 0, n, c).astype(_CODE, copy=False) for c in (
             transfers[f"{end}_code"].to_numpy() for end in ("src", "dst")))
         return account_ids, codes, all_dst
     size = len(transfers)
@@ -386,8 +393,8 @@ def _codes(transfers: pd.DataFrame, account_ids: pd.Index | None
 
 
 def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts: np.ndarray,
-          ends: np.ndarray, sinks: pd.DataFrame, params: TraceParams,
-          account_ids: pd.Index | None = None) -> _Plan:
+          ends: np.ndarray, sinks: pd.DataFrame, cases: list[str], params: TraceParams,
+          account_ids: pd.Index | None, pool: ThreadPoolExecutor) -> _Plan:
     accounts, codes, all_dst = _codes(transfers, account_ids)
     n = len(accounts)
     # the account ids once as Arrow strings, and the sources' and sinks' accounts found there
@@ -402,6 +409,7 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
         found = _positions(pd.concat([sources["account_id"], sinks["account_id"].astype(str)],
                                      ignore_index=True), arrow_accounts)
         source_account, sink_account = found[:len(sources)], found[len(sources):]
+    sink_table = pool.submit(_sink_table, sinks, pd.Index(cases), sink_account, n + 1)
     pays = np.bincount(codes, minlength=n + 1)[:n] > 0
     reach = _reach(codes, all_dst, pays, ts, source_account, starts, ends, params)
     pick = np.flatnonzero((reach.tracked[codes] | reach.tracked[all_dst]) & (ts <= reach.cap)
@@ -430,11 +438,14 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
     del out_entry, in_entry, tracked_src, i_after, inflow, first
     origin = pick[visit]
     rows = pd.DataFrame({"amount": amount[visit], "ts": row_ts[visit]})
-    _check_visited(transfers["transfer_id"], keys, origin, dst_code[visit] == n)
-    del keys
+    no_payee = dst_code[visit] == n
+    if no_payee.any():
+        raise ClawbackError(f"transfer {transfers['transfer_id'].iloc[origin[no_payee][0]]!r} "
+                            "has no dst")
+    unique = pool.submit(_check_unique, transfers["transfer_id"], keys, origin)
     return _Plan(rows, balance, paid_after, src_entry, dst_entry, dst_base,
                  b_after, accounts, src_code[visit], dst_code[visit], transfers, origin,
-                 source_account, sink_account, arrow_accounts)
+                 source_account, sink_account, sink_table, unique, arrow_accounts)
 
 
 # -- the trace ---------------------------------------------------------------------------------
@@ -487,12 +498,18 @@ def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
     if len(transfers) and len(sources):
         if account_ids is not None:
             _require(transfers, "transfers", ["src_code", "dst_code"])
-        plan = _plan(transfers, ts, sources, starts, ends, sinks, params, account_ids)
-        first = _first_hop(plan, sources.assign(start=starts, end=ends), cases, sinks, params)
-        _first_hop_tally(first, plan, out, end_of_data, params)
-        _loop(plan, first, params, out, end_of_data)
-        return TraceResult(_attributed_frame(out, cases), _audit_frame(out, plan, cases, params),
-                           _summary_frame(cases, out), params)
+        # a second thread takes the parts that do not wait for the plan (numba's kernels and
+        # Arrow's compute functions release the GIL)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trace") as pool:
+            plan = _plan(transfers, ts, sources, starts, ends, sinks, cases, params,
+                         account_ids, pool)
+            first = _first_hop(plan, sources.assign(start=starts, end=ends), cases, params)
+            _first_hop_tally(first, plan, out, end_of_data, params)
+            _loop(plan, first, params, out, end_of_data)
+            plan.unique.result()
+            return TraceResult(_attributed_frame(out, cases),
+                               _audit_frame(out, plan, cases, params, pool),
+                               _summary_frame(cases, out), params)
     empty = _Out(len(cases))
     return TraceResult(_attributed_frame(empty, cases), _audit_frame(empty, None, cases, params),
                        _summary_frame(cases, empty), params)
@@ -606,13 +623,13 @@ def _sorted_codes(values: pd.Series, at: np.ndarray) -> tuple[np.ndarray, np.nda
                              dtype=object)
 
 
-def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, plan: _Plan, width: int) -> _Sinks:
+def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, account: np.ndarray,
+                width: int) -> _Sinks:
     """The sinks by case × account key; parties and kinds each sorted and unique where an
     account has several. Deduplicated and sorted on integer codes (parties and kinds coded in
     sorted order), the strings joined only for the accounts of several parties."""
     case = index_in_repeated(_string_array(sinks["case_id"]).cast(pa.string()),
                              pa.array(case_index.to_numpy(dtype=object), pa.string()))
-    account = plan.sink_account
     named = ~(sinks["party_id"].isna().to_numpy() | sinks["kind"].isna().to_numpy())
     # other sinks are never paid in the trace (and a sink without a party names no one)
     keep = np.flatnonzero((case >= 0) & (account >= 0) & named)
@@ -660,8 +677,8 @@ def _extend(table: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray
     return table, pd.Index(table).get_indexer(pd.Index(texts, dtype=object)).astype(np.int64)
 
 
-def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.DataFrame,
-               params: TraceParams) -> _FirstHop:
+def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], params: TraceParams
+               ) -> _FirstHop:
     """Which cases each visited payment is the first hop of, and which payments are pure."""
     rows = plan.rows
     m = len(rows)
@@ -710,7 +727,7 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], sinks: pd.D
     pure = ~may_hold
     cash = np.append(plan.cash_accounts(), False)           # slot n: a null payee
     return _FirstHop(pairs, pure, names.to_numpy(dtype=object), dst, cash,
-                     _sink_table(sinks, case_index, plan, width), own_keys.astype(np.int64),
+                     plan.sinks.result(), own_keys.astype(np.int64),
                      width, _stays(plan, params))
 
 
@@ -831,6 +848,9 @@ def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
 
 # -- output ------------------------------------------------------------------------------------
 def _attributed_frame(out: _Out, cases: list[str]) -> pd.DataFrame:
+    """One row per (case, party): the amounts summed in the order of their rows (as pandas
+    sums a group: ``np.add.reduceat``), the fewest hops, the kinds joined; sorted by case and
+    party id. Grouped on integer codes; only the groups' names are strings."""
     frames = [f for f in (out.first_attributed, out.attributed) if f is not None and len(f)]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(  # type: ignore[call-overload]
@@ -843,36 +863,44 @@ def _attributed_frame(out: _Out, cases: list[str]) -> pd.DataFrame:
     named = party >= n_parties
     if named.any():
         used = unique_ints(party[named] - n_parties)
-        same = pd.Index(out.parties).get_indexer(pd.Index(out.accounts[used]))
+        same = _positions(pd.Series(out.accounts[used], dtype=object),
+                          pa.array(out.parties, pa.string()))
         remap = np.where(same >= 0, same, used + n_parties)
         party[named] = remap[np.searchsorted(used, party[named] - n_parties)]
-    # per (case, party), the amounts summed in the order of their rows
     order = np.lexsort((rec["row"].to_numpy(), party, case))
-    rec = pd.DataFrame({"case": case[order], "party": party[order],
-                        "kind": rec["kind"].to_numpy(dtype=np.int64)[order],
-                        "amount": rec["amount"].to_numpy(dtype=float)[order],
-                        "hop": rec["hop"].to_numpy(dtype=np.int64)[order]})
-    keys = ["case", "party"]
-    frame = rec.groupby(keys, sort=True).agg(amount=("amount", "sum"), hops=("hop", "min")
-                                             ).reset_index()
-    kinds = rec[[*keys, "kind"]].drop_duplicates()
-    kinds = kinds.assign(kind=out.kinds[kinds["kind"].to_numpy()]).drop_duplicates()
-    many = kinds.duplicated(keys, keep=False)
-    joined = kinds[many].groupby(keys, sort=True)["kind"].agg(
-        lambda k: "+".join(sorted(k)))
-    one = kinds[~many].set_index(keys)["kind"]
-    kind = pd.concat([one, joined])
-    frame["kind"] = kind.reindex(pd.MultiIndex.from_frame(frame[keys])).to_numpy()
-    frame["case_id"] = np.array(cases, dtype=object)[frame["case"].to_numpy()]
-    code = frame["party"].to_numpy(dtype=np.int64)
-    sink_party = code < n_parties
-    names = np.empty(len(code), dtype=object)
-    names[sink_party] = out.parties[code[sink_party]]
-    names[~sink_party] = out.accounts[code[~sink_party] - n_parties]
-    frame["party_id"] = names
-    frame = frame.sort_values(["case_id", "party_id"], kind="stable", ignore_index=True)
-    return frame[ATTRIBUTED_COLUMNS].astype({"case_id": str, "party_id": str, "kind": str,
-                                             "amount": float, "hops": "int64"})
+    case, party = case[order], party[order]
+    start = np.ones(len(case), dtype=bool)
+    start[1:] = (case[1:] != case[:-1]) | (party[1:] != party[:-1])
+    starts = np.flatnonzero(start)
+    group = np.cumsum(start) - 1
+    amount = np.add.reduceat(rec["amount"].to_numpy(dtype=float)[order], starts)
+    hops = np.minimum.reduceat(rec["hop"].to_numpy(dtype=np.int64)[order], starts)
+    case, party = case[starts], party[starts]
+    # the kinds of each group: distinct texts, sorted, joined
+    text_code, found = pd.factorize(pd.Series(out.kinds, dtype=object))
+    texts = np.asarray(found, dtype=object)
+    kind = text_code[rec["kind"].to_numpy(dtype=np.int64)[order]].astype(np.int64)
+    pair = unique_ints(group * len(texts) + kind)
+    pair_group, pair_kind = pair // len(texts), pair % len(texts)
+    first_pair = np.searchsorted(pair_group, np.arange(len(starts) + 1))
+    kinds = texts[pair_kind[first_pair[:-1]]]
+    for g in np.flatnonzero(np.diff(first_pair) > 1):
+        kinds[g] = "+".join(sorted(texts[pair_kind[first_pair[g]:first_pair[g + 1]]]))
+    sink_party = party < n_parties
+    names = np.empty(len(party), dtype=object)
+    names[sink_party] = out.parties[party[sink_party]]
+    names[~sink_party] = out.accounts[party[~sink_party] - n_parties]
+    # cases are coded in sorted order; within a case, by party id
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.asarray(pc.sort_indices(pa.array(names, pa.string())), dtype=np.int64)] = \
+        np.arange(len(names))
+    final = np.lexsort((rank, case))
+    return pd.DataFrame({
+        "case_id": pd.Series(np.asarray(cases, dtype=object)[case[final]], dtype=str),
+        "party_id": pd.Series(names[final], dtype=str),
+        "kind": pd.Series(kinds[final], dtype=str),
+        "amount": amount[final],
+        "hops": hops[final].astype("int64")})
 
 
 def _chain_text(chains: np.ndarray, nodes: np.ndarray, hops: np.ndarray,
@@ -885,8 +913,9 @@ def _chain_text(chains: np.ndarray, nodes: np.ndarray, hops: np.ndarray,
     used = unique_ints(np.concatenate(levels))
     used = used[used >= 0]
     ids = _string_array(plan.strings("transfer_id", used)).cast(pa.large_string())
-    parts = [ids.take(pa.array(np.searchsorted(used, level), mask=level < 0))
-             for level in levels]
+    at = np.zeros(len(plan.rows), dtype=np.int64)      # plan row -> position in ``used``
+    at[used] = np.arange(len(used))
+    parts = [ids.take(pa.array(at[level], mask=level < 0)) for level in levels]
     if len(parts) == 1:
         return parts[0]
     return pc.binary_join_element_wise(*parts, pa.scalar(CHAIN, pa.large_string()),
@@ -895,11 +924,11 @@ def _chain_text(chains: np.ndarray, nodes: np.ndarray, hops: np.ndarray,
 
 def _chains(out: _Out, plan: _Plan, row: np.ndarray, hop: np.ndarray, node: np.ndarray,
             ids: pd.Series | None = None) -> pd.Series:
-    """The chain text of audit rows: a first hop's (node -1) is its transfer id (``ids``, when
-    taken already), a loop piece's its node's chain."""
+    """The chain text of audit rows: a first hop's (node -1, or a loop piece at hop 1) is its
+    transfer id (``ids``, when taken already), a later loop piece's its node's chain."""
     if ids is None:
         ids = plan.strings("transfer_id", row)
-    looped = node >= 0
+    looped = (node >= 0) & (hop > 1)
     if not looped.any():
         return ids.astype(str).reset_index(drop=True)
     base = _string_array(ids.astype(str)).cast(pa.large_string())
@@ -908,8 +937,10 @@ def _chains(out: _Out, plan: _Plan, row: np.ndarray, hop: np.ndarray, node: np.n
     return pd.Series(chain.to_pandas(), dtype=str)
 
 
-def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str],
-                 params: TraceParams) -> pd.DataFrame:
+def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str], params: TraceParams,
+                 pool: ThreadPoolExecutor | None = None) -> pd.DataFrame:
+    """The audit rows in (case, time) order with their strings: the payers and payees taken
+    on ``pool``'s thread while this one makes the chains."""
     if plan is None:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(  # type: ignore[call-overload]
             AUDIT_COLUMNS, [object, "int64", object, object, object, "datetime64[ns]", float,
@@ -949,14 +980,17 @@ def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str],
         order[tie] = group[by.index.to_numpy()]
     case, hop, row, node = (a[order] for a in (case, hop, row, node))
     traced = traced[order]
+    ends = (pool.submit if pool is not None else _now)(
+        lambda: (plan.strings("src", row), plan.strings("dst", row)))
     ids = plan.strings("transfer_id", row)
     chain = _chains(out, plan, row, hop, node, ids)
+    src, dst = ends.result()
     rows = plan.rows
     frame = pd.DataFrame({
         "case_id": pd.Series(pa.array(cases, pa.large_string()).take(case).to_pandas(),
                              dtype=str),
         "hop": hop,
-        "transfer_id": ids, "src": plan.strings("src", row), "dst": plan.strings("dst", row),
+        "transfer_id": ids, "src": src, "dst": dst,
         "timestamp": rows["ts"].to_numpy(dtype=np.int64)[row].view("datetime64[ns]"),
         "amount": rows["amount"].to_numpy(dtype=float)[row],
         "traced": traced,
@@ -964,6 +998,13 @@ def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str],
         "chain": chain,
     })
     return frame[AUDIT_COLUMNS]
+
+
+def _now(work: Callable[[], T]) -> Future[T]:
+    """``work`` done here, as a finished future."""
+    done: Future[T] = Future()
+    done.set_result(work())
+    return done
 
 
 def _summary_frame(cases: list[str], out: _Out) -> pd.DataFrame:

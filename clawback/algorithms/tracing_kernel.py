@@ -39,7 +39,7 @@ _START, _END, _AMOUNT = 0, 1, 2
 _CASE, _HOP, _CHAIN, _ARRIVAL, _NEXT = 0, 1, 2, 3, 4
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _grown(a, need):
     """``a`` with room for ``need`` rows (a copy twice as large, or ``a`` itself)."""
     if need <= a.shape[0]:
@@ -49,7 +49,7 @@ def _grown(a, need):
     return b
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _node(chain, n_chain, parent, row):
     """Add a chain node (``parent``'s chain, then transfer ``row``): the grown tree, its size
     and the new node."""
@@ -59,7 +59,7 @@ def _node(chain, n_chain, parent, row):
     return chain, n_chain + 1, n_chain
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _append(ints, floats, n, row, value):
     """Add a row (``row`` to ``ints``, ``value`` to ``floats``) at ``n``: the grown arrays and
     the new size."""
@@ -71,7 +71,7 @@ def _append(ints, floats, n, row, value):
     return ints, floats, n + 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _pop(s, head, tail, count, lot_i, free):
     """Take the oldest lot off account ``s``'s list onto the free list; returns the free
     list's new head (that lot)."""
@@ -84,7 +84,7 @@ def _pop(s, head, tail, count, lot_i, free):
     return k
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _catch_up(account, entry, inactive, seen_entry, b_after):
     """libr: apply the account's entries since the last one seen to its money no longer
     followed (untraced money is spent first, so what is left is capped by the lowest balance
@@ -96,7 +96,7 @@ def _catch_up(account, entry, inactive, seen_entry, b_after):
     seen_entry[account] = entry
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _find(keys, key):
     """Position of ``key`` in the sorted ``keys``, or -1."""
     at = np.searchsorted(keys, key)
@@ -105,7 +105,7 @@ def _find(keys, key):
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry,
         dst_entry, dst_base, b_after, pair_row, pair_case, live_row, live_case, live_amount,
         dead_in, cash, sink_keys, own_keys, width, n_accounts, rule, horizon, min_amount,
@@ -456,7 +456,7 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
             attr_i[:n_attr], attr_f[:n_attr], chain[:n_chain])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def stays(src, dst, ts, n_accounts, horizon):
     """Per payment (in time order): whether its payee pays nothing more within ``horizon``
     after it (one pass backwards, keeping each account's next payment).
@@ -473,27 +473,28 @@ def stays(src, dst, ts, n_accounts, horizon):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _radix_pass(order, keys, out_order, out_keys, shift, bits):
     """One stable counting pass of an LSD radix sort of (``keys``, ``order``) by digit
     ``(keys >> shift) & (2**bits - 1)``, into ``out_*`` (the keys move with the order, so
     both are read in sequence)."""
     size = 1 << bits
     mask = np.uint64(size - 1)
+    by = np.uint64(shift)
     counts = np.zeros(size + 1, np.int64)
     n = order.shape[0]
     for i in range(n):
-        counts[np.int64((keys[i] >> np.uint64(shift)) & mask) + 1] += 1
+        counts[np.int64((np.uint64(keys[i]) >> by) & mask) + 1] += 1
     for d in range(size):
         counts[d + 1] += counts[d]
     for i in range(n):
-        d = np.int64((keys[i] >> np.uint64(shift)) & mask)
+        d = np.int64((np.uint64(keys[i]) >> by) & mask)
         out_order[counts[d]] = order[i]
         out_keys[counts[d]] = keys[i]
         counts[d] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _divisible(values, low, step):
     """Whether every ``values - low`` is a multiple of ``step`` (stops at the first that is
     not)."""
@@ -503,56 +504,68 @@ def _divisible(values, low, step):
     return True
 
 
-@njit(cache=True)
-def argsort_stable(values):
-    """The stable ascending order of int64 ``values`` (as ``np.argsort(kind="stable")``), by an
-    LSD radix sort of ``values - min``, divided by 10**9, 10**6 or 10**3 where all are
-    multiples (timestamps in nanoseconds, whole seconds in practice, need 30 bits, not 60),
-    11 bits a pass.
-
-    >>> argsort_stable(np.array([30, 10, 20, 10])).tolist()
-    [1, 3, 2, 0]
-    """
-    n = values.shape[0]
-    order = np.arange(n)
-    if n < 2:
-        return order
-    ascending = True
-    for i in range(1, n):
+@njit(cache=True, nogil=True)
+def _ascending(values):
+    """Whether ``values`` never decrease."""
+    for i in range(1, values.shape[0]):  # noqa: SIM110 (a loop numba compiles)
         if values[i] < values[i - 1]:
-            ascending = False
-            break
-    if ascending:                                  # already in order (a time-sorted store)
-        return order
-    low = values.min()
-    span = np.uint64(values.max() - low)
-    step = np.int64(1)
-    if _divisible(values, low, 1_000_000_000):
-        step = np.int64(1_000_000_000)
-    elif _divisible(values, low, 1_000_000):
-        step = np.int64(1_000_000)
-    elif _divisible(values, low, 1_000):
-        step = np.int64(1_000)
-    keys = np.empty(n, np.uint64)
-    for i in range(n):
-        keys[i] = np.uint64((values[i] - low) // step)
-    top = span // np.uint64(step)
-    bits_needed = 0
-    while top > 0:
-        bits_needed += 1
-        top >>= np.uint64(1)
-    other = np.empty(n, np.int64)
-    other_keys = np.empty(n, np.uint64)
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _radix_sort(values, low, step, bits_needed, order, keys, other, other_keys):
+    """The body of :func:`argsort_stable`, in the buffers given (``order`` holds 0..n-1);
+    returns whether the result ended up in ``other``."""
+    for i in range(values.shape[0]):
+        keys[i] = (values[i] - low) // step
+    flipped = False
     shift = 0
     while shift < bits_needed:
         _radix_pass(order, keys, other, other_keys, shift, 11)
         order, other = other, order
         keys, other_keys = other_keys, keys
+        flipped = not flipped
         shift += 11
-    return order
+    return flipped
 
 
-@njit(cache=True)
+def argsort_stable(values: np.ndarray) -> np.ndarray:
+    """The stable ascending order of int64 ``values`` (as ``np.argsort(kind="stable")``), by an
+    LSD radix sort of ``values - min``, divided by 10**9, 10**6 or 10**3 where all are
+    multiples (timestamps in nanoseconds, whole seconds in practice, need 30 bits, not 60),
+    11 bits a pass; values already in order are returned as they are. Positions are int32
+    and keys uint32 where they fit (half the memory to touch), in buffers numpy allocates
+    (:func:`_buffer`).
+
+    >>> argsort_stable(np.array([30, 10, 20, 10])).tolist()
+    [1, 3, 2, 0]
+    """
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    n = len(values)
+    position = np.int32 if n < 2**31 else np.int64
+    if n < 2 or _ascending(values):
+        return np.arange(n, dtype=position)
+    low, high = int(values.min()), int(values.max())
+    step = next((s for s in (10**9, 10**6, 10**3) if _divisible(values, low, s)), 1)
+    bits = ((high - low) // step).bit_length()
+    key = np.uint32 if bits <= 32 else np.uint64
+    order = np.arange(n, dtype=position)
+    other = _buffer(n, position)
+    flipped = _radix_sort(values, np.int64(low), np.int64(step), bits, order, _buffer(n, key),
+                          other, _buffer(n, key))
+    return other if flipped else order
+
+
+def _buffer(n: int, dtype: type | np.dtype) -> np.ndarray:
+    """An uninitialised array that numpy allocates. The kernels below take their large
+    buffers from numpy rather than allocating them in numba: numpy asks the kernel for
+    transparent huge pages on large arrays, numba's runtime does not, and first-touch page
+    faults on 4 KiB pages cost a quarter to a third of a kernel's time at 10M transfers."""
+    return np.empty(n, dtype=dtype)
+
+
+@njit(cache=True, nogil=True)
 def _compare(keys, a, b):
     """-1, 0 or 1 as row ``a`` of the byte rows ``keys`` sorts before, with or after row
     ``b`` (bytes as unsigned: the order of UTF-8 text)."""
@@ -564,7 +577,7 @@ def _compare(keys, a, b):
     return 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def sort_ties(order, ts, keys, rows):
     """Sort each run of equal ``ts`` (in ``order``'s order) by key, in place, carrying
     ``order`` along: the key of position ``i`` is the byte row ``keys[rows[i]]`` (uint8,
@@ -612,7 +625,7 @@ def sort_ties(order, ts, keys, rows):
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def first_repeat(keys, rows):
     """The first position ``i`` of ``rows`` whose key (the byte row ``keys[rows[i]]``) an
     earlier position has too, or -1: one pass with a hash table.
@@ -647,36 +660,31 @@ def first_repeat(keys, rows):
     return -1
 
 
-@njit(cache=True)
-def entries(src, dst, amount, tracked_src, tracked_dst, n_accounts):
-    """One entry per (tracked account, payment), in (account, time) order: a counting sort of
-    the payments (in time order) by account. Returns, per payment, its payer's and its payee's
-    entry (-1: not tracked), and per entry whether it is its account's first, its inflow, the
-    account's cumulative inflow after it and its balance after it (``B = max(0, B + x)``:
-    balances never go negative, an excess is paid with unknown money; the running sum less its
-    running minimum).
-
-    >>> o, i, first, inflow, i_after, b_after = entries(
-    ...     np.array([0, 1, 0]), np.array([1, 0, 1]), np.array([5.0, 2.0, 4.0]),
-    ...     np.array([True, True, True]), np.array([True, True, True]), 2)
-    >>> o.tolist(), i.tolist(), b_after.tolist()
-    ([0, 4, 2], [3, 1, 5], [0.0, 2.0, 0.0, 5.0, 3.0, 7.0])
-    """
-    m = src.shape[0]
+@njit(cache=True, nogil=True)
+def _entry_starts(src, dst, tracked_src, tracked_dst, n_accounts):
+    """Per account, where its entries start (a counting sort's offsets; the last: the size)."""
     start = np.zeros(n_accounts + 2, np.int64)
-    for r in range(m):
+    for r in range(src.shape[0]):
         if tracked_src[r]:
             start[src[r] + 1] += 1
         if tracked_dst[r]:
             start[dst[r] + 1] += 1
     for a in range(n_accounts + 1):
         start[a + 1] += start[a]
-    size = start[n_accounts + 1]
+    return start
+
+
+@njit(cache=True, nogil=True)
+def _fill_entries(src, dst, amount, tracked_src, tracked_dst, n_accounts, start, out_entry,
+                  in_entry, first, inflow, i_after, b_after):
+    """The body of :func:`entries`; each entry's signed amount is kept in ``b_after`` until
+    its balance replaces it."""
+    m = src.shape[0]
+    delta = b_after
     at = start[:n_accounts + 1].copy()
-    out_entry = np.full(m, -1, np.int64)
-    in_entry = np.full(m, -1, np.int64)
-    delta = np.empty(size)
     for r in range(m):
+        out_entry[r] = -1
+        in_entry[r] = -1
         if tracked_src[r]:
             e = at[src[r]]
             at[src[r]] += 1
@@ -687,16 +695,11 @@ def entries(src, dst, amount, tracked_src, tracked_dst, n_accounts):
             at[dst[r]] += 1
             in_entry[r] = e
             delta[e] = amount[r]
-    first = np.zeros(size, np.bool_)
-    inflow = np.empty(size)
-    i_after = np.empty(size)
-    b_after = np.empty(size)
     for a in range(n_accounts + 1):
         lo = start[a]
         hi = start[a + 1]
         if lo == hi:
             continue
-        first[lo] = True
         # compensated (Kahan) running sums: the positions of a long-lived account are sums of
         # many amounts
         running = 0.0
@@ -705,6 +708,7 @@ def entries(src, dst, amount, tracked_src, tracked_dst, n_accounts):
         into = 0.0
         into_lost = 0.0
         for e in range(lo, hi):
+            first[e] = e == lo
             x = delta[e]
             flow = x if x > 0.0 else 0.0
             y = x - lost
@@ -720,31 +724,53 @@ def entries(src, dst, amount, tracked_src, tracked_dst, n_accounts):
             inflow[e] = flow
             i_after[e] = into
             b_after[e] = running - (low if low < 0.0 else 0.0)
+
+
+def entries(src: np.ndarray, dst: np.ndarray, amount: np.ndarray, tracked_src: np.ndarray,
+            tracked_dst: np.ndarray, n_accounts: int) -> tuple[np.ndarray, ...]:
+    """One entry per (tracked account, payment), in (account, time) order: a counting sort of
+    the payments (in time order) by account. Returns, per payment, its payer's and its payee's
+    entry (-1: not tracked), and per entry whether it is its account's first, its inflow, the
+    account's cumulative inflow after it and its balance after it (``B = max(0, B + x)``:
+    balances never go negative, an excess is paid with unknown money; the running sum less its
+    running minimum).
+
+    >>> o, i, first, inflow, i_after, b_after = entries(
+    ...     np.array([0, 1, 0]), np.array([1, 0, 1]), np.array([5.0, 2.0, 4.0]),
+    ...     np.array([True, True, True]), np.array([True, True, True]), 2)
+    >>> o.tolist(), i.tolist(), b_after.tolist()
+    ([0, 4, 2], [3, 1, 5], [0.0, 2.0, 0.0, 5.0, 3.0, 7.0])
+    """
+    start = _entry_starts(src, dst, tracked_src, tracked_dst, n_accounts)
+    m, size = len(src), int(start[-1])
+    entry = np.int32 if size < 2**31 else np.int64
+    out_entry, in_entry = _buffer(m, entry), _buffer(m, entry)
+    first = _buffer(size, np.bool_)
+    inflow, i_after, b_after = (_buffer(size, np.float64) for _ in range(3))
+    _fill_entries(src, dst, amount, tracked_src, tracked_dst, n_accounts, start, out_entry,
+                  in_entry, first, inflow, i_after, b_after)
     return out_entry, in_entry, first, inflow, i_after, b_after
 
 
-@njit(cache=True)
-def visits(tracked_src, ts, earliest, src, out_entry, in_entry, first, inflow, i_after,
-           b_after):
-    """The payments the loop visits — those of a tracked payer (``tracked_src``) from the
-    earliest moment traced money can be at it (``earliest[src]``) — and, per visited payment,
-    its payer's and payee's entry, the payer's balance before it and paid-out position
-    (cumulative inflow less balance) after it, and the payee's cumulative inflow before it
-    (0 where the payee is not tracked), from the arrays of :func:`entries`, in one pass."""
+@njit(cache=True, nogil=True)
+def _visited(tracked_src, ts, earliest, src):
+    """Per payment, whether the loop visits it; and how many it visits."""
     m = tracked_src.shape[0]
+    out = np.zeros(m, np.bool_)
     count = 0
     for r in range(m):
         if tracked_src[r] and ts[r] >= earliest[src[r]]:
+            out[r] = True
             count += 1
-    visit = np.empty(count, np.int64)
-    src_entry = np.empty(count, np.int64)
-    dst_entry = np.empty(count, np.int64)
-    balance = np.empty(count)
-    paid_after = np.empty(count)
-    dst_base = np.empty(count)
+    return out, count
+
+
+@njit(cache=True, nogil=True)
+def _fill_visits(visited, out_entry, in_entry, first, inflow, i_after, b_after, visit,
+                 src_entry, dst_entry, balance, paid_after, dst_base):
     k = 0
-    for r in range(m):
-        if not (tracked_src[r] and ts[r] >= earliest[src[r]]):
+    for r in range(visited.shape[0]):
+        if not visited[r]:
             continue
         e = out_entry[r]
         d = in_entry[r]
@@ -755,6 +781,21 @@ def visits(tracked_src, ts, earliest, src, out_entry, in_entry, first, inflow, i
         paid_after[k] = i_after[e] - b_after[e]
         dst_base[k] = i_after[d] - inflow[d] if d >= 0 else 0.0
         k += 1
+
+
+def visits(tracked_src: np.ndarray, ts: np.ndarray, earliest: np.ndarray, src: np.ndarray,
+           out_entry: np.ndarray, in_entry: np.ndarray, first: np.ndarray, inflow: np.ndarray,
+           i_after: np.ndarray, b_after: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The payments the loop visits — those of a tracked payer (``tracked_src``) from the
+    earliest moment traced money can be at it (``earliest[src]``) — and, per visited payment,
+    its payer's and payee's entry, the payer's balance before it and paid-out position
+    (cumulative inflow less balance) after it, and the payee's cumulative inflow before it
+    (0 where the payee is not tracked), from the arrays of :func:`entries`."""
+    visited, count = _visited(tracked_src, ts, earliest, src)
+    visit, src_entry, dst_entry = (_buffer(count, np.int64) for _ in range(3))
+    balance, paid_after, dst_base = (_buffer(count, np.float64) for _ in range(3))
+    _fill_visits(visited, out_entry, in_entry, first, inflow, i_after, b_after, visit,
+                 src_entry, dst_entry, balance, paid_after, dst_base)
     return visit, src_entry, dst_entry, balance, paid_after, dst_base
 
 
