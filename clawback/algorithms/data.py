@@ -177,6 +177,13 @@ def _transfer_table(store: GraphStore, ids: pa.Array, holders: pa.Array) -> pa.T
     t = _edge_arrow(store, "TRANSFERRED_TO", _TRANSFER_COLUMNS, sort=False)
     t = t.drop_columns(["from_label", "to_label"]).rename_columns(
         ["src", "dst", *t.column_names[4:]])
+    # the ids in one chunk each (a snapshot's Parquet file reads as one chunk per row group):
+    # the fund trace reads the transfer ids' bytes in place, and every take from a column of
+    # many chunks resolves each index's chunk first. One column at a time, to copy little
+    for name in ("transfer_id", "src", "dst"):
+        i = t.schema.get_field_index(name)
+        if t[name].num_chunks > 1:
+            t = t.set_column(i, name, t[name].combine_chunks())
     # every end of a relationship is an Account node: the codes are the accounts' rows
     for end in ("src", "dst"):
         code = _positions(_arrow(t[end]), ids)

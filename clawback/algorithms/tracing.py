@@ -190,14 +190,13 @@ def _check_values(transfers: pd.DataFrame, pick: np.ndarray, amount: np.ndarray,
                   ts: np.ndarray) -> None:
     """Amounts and timestamps of the transfers the trace reads (the others are never used):
     ``amount`` all the amounts, ``ts`` the timestamps of those read (``pick``)."""
-    amount = amount[pick]
-    bad = ~(amount >= 0)
-    if bad.any():
-        raise ClawbackError(f"transfer {transfers['transfer_id'].iloc[pick[bad][0]]!r} has "
-                            f"amount {amount[bad][0]!r}; amounts must be >= 0")
-    nat = ts == np.iinfo(np.int64).min
-    if nat.any():
-        raise ClawbackError(f"transfer {transfers['transfer_id'].iloc[pick[nat][0]]!r} has no "
+    bad = kernel.first_negative(amount, pick)
+    if bad >= 0:
+        raise ClawbackError(f"transfer {transfers['transfer_id'].iloc[pick[bad]]!r} has "
+                            f"amount {amount[pick[bad]]!r}; amounts must be >= 0")
+    nat = kernel.first_equal(ts, np.iinfo(np.int64).min)
+    if nat >= 0:
+        raise ClawbackError(f"transfer {transfers['transfer_id'].iloc[pick[nat]]!r} has no "
                             f"timestamp")
 
 
@@ -255,7 +254,7 @@ class _Reach:
 def _reach(codes: np.ndarray, dst_codes: np.ndarray, pays: np.ndarray, ts: np.ndarray,
            source_codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
            params: TraceParams) -> _Reach:
-    """Earliest arrival by time-respecting paths, one vectorized pass per hop (Bellman-Ford
+    """Earliest arrival by time-respecting paths, one compiled pass per hop (Bellman-Ford
     from the accounts whose earliest arrival changed; it ignores the horizon and amounts, so it
     over-approximates, never under). ``codes``/``dst_codes``: the payer's and the payee's
     account code per transfer (``n = len(pays)``: null); ``pays``: per account, whether it
@@ -277,12 +276,8 @@ def _reach(codes: np.ndarray, dst_codes: np.ndarray, pays: np.ndarray, ts: np.nd
             tracked = earliest < _INF        # reached within max_hops - 1 hops
         if not changed.any():
             continue
-        idx = np.flatnonzero(changed[codes])
-        idx = idx[(ts[idx] >= earliest[codes[idx]]) & (ts[idx] <= cap)]
-        payees = dst_codes[idx]
-        hit = payer[payees]                                  # one that never pays: a dead end
-        new = earliest.copy()
-        np.minimum.at(new, payees[hit], ts[idx][hit])
+        new = earliest.copy()              # one that never pays is a dead end: not entered
+        kernel.reach_pass(codes, dst_codes, ts, payer, changed, earliest, new, cap)
         changed = new < earliest
         earliest = new
     tracked[n] = False
@@ -311,20 +306,20 @@ def _byte_keys(ids: pd.Series) -> np.ndarray:
 
 
 def _time_order(ts: np.ndarray, ids: pd.Series, keys: np.ndarray, at: np.ndarray
-                ) -> np.ndarray:
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Positions that put ``ts`` in (timestamp, transfer_id) order (``ids.iloc[at]`` are the
-    ids, ``keys[at]`` their bytes: :func:`_id_bytes`): an integer (radix) sort, then,
-    within each run of equal timestamps, the ids
+    ids, ``keys[at]`` their bytes: :func:`_id_bytes`), and ``ts`` in that order: an integer
+    (radix) sort, then, within each run of equal timestamps, the ids
     (:func:`~clawback.algorithms.tracing_kernel.sort_ties`; they must differ there)."""
     order = kernel.argsort_stable(np.ascontiguousarray(ts, dtype=np.int64))
     in_order = ts[order]
-    if len(order) < 2 or not (in_order[1:] == in_order[:-1]).any():
-        return order
+    if len(order) < 2 or not kernel.has_repeats(in_order):
+        return order, in_order
     rows = at[order]
     same = kernel.sort_ties(order, in_order, keys, rows)
     if same >= 0:
         raise ClawbackError(f"transfer_id {ids.iloc[rows[same]]!r} is not unique")
-    return order
+    return order, in_order
 
 
 @dataclass
@@ -381,7 +376,8 @@ def _codes(transfers: pd.DataFrame, account_ids: pd.Index | None
     ``account_ids``, -1 null), or one factorization of both columns."""
     if account_ids is not None:
         n = len(account_ids)
-        codes, all_dst = (np.where(c < 0, n, c).astype(_CODE, copy=False) for c in (
+        codes, all_dst = (np.where(c < 0, n, c).astype(_CODE) if kernel.first_below(c, 0) >= 0
+                          else c.astype(_CODE, copy=False) for c in (
             transfers[f"{end}_code"].to_numpy() for end in ("src", "dst")))
         return account_ids, codes, all_dst
     size = len(transfers)
@@ -412,32 +408,30 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
     sink_table = pool.submit(_sink_table, sinks, pd.Index(cases), sink_account, n + 1)
     pays = np.bincount(codes, minlength=n + 1)[:n] > 0
     reach = _reach(codes, all_dst, pays, ts, source_account, starts, ends, params)
-    pick = np.flatnonzero((reach.tracked[codes] | reach.tracked[all_dst]) & (ts <= reach.cap)
-                          ).astype(_CODE)
-    dst_codes = all_dst[pick]
-    moves = codes[pick] != dst_codes                 # a payment to oneself moves nothing
-    pick, dst_codes = pick[moves], dst_codes[moves]
+    # the transfers of tracked accounts, but a payment to oneself (it moves nothing)
+    pick = kernel.picked(codes, all_dst, ts, reach.tracked, reach.cap)
     amount = transfers["amount"].to_numpy(dtype=float)
     row_ts = ts[pick]
     _check_values(transfers, pick, amount, row_ts)
     keys = _id_bytes(transfers["transfer_id"])
-    order = _time_order(row_ts, transfers["transfer_id"], keys, pick)
-    pick, dst_code, row_ts = pick[order], dst_codes[order], row_ts[order]
+    order, row_ts = _time_order(row_ts, transfers["transfer_id"], keys, pick)
+    pick = pick[order]
+    dst_code = all_dst[pick]
     src_code = codes[pick]
     del codes, all_dst, order
     amount = amount[pick]
     tracked_src = reach.tracked[src_code]
     # entries: one per (tracked account, transfer), in (account, time) order, with the
     # account's balance and cumulative inflow after each (a counting sort and one pass)
-    out_entry, in_entry, first, inflow, i_after, b_after = kernel.entries(
+    out_entry, in_entry, first, i_after, b_after = kernel.entries(
         src_code, dst_code, amount, tracked_src, reach.tracked[dst_code], n)
     # the loop visits the payments of tracked accounts from when traced money can be there
     visit, src_entry, dst_entry, balance, paid_after, dst_base = kernel.visits(
-        tracked_src, row_ts, reach.earliest, src_code, out_entry, in_entry, first, inflow,
+        tracked_src, row_ts, reach.earliest, src_code, amount, out_entry, in_entry, first,
         i_after, b_after)
-    del out_entry, in_entry, tracked_src, i_after, inflow, first
+    del out_entry, in_entry, tracked_src, i_after, first
     origin = pick[visit]
-    rows = pd.DataFrame({"amount": amount[visit], "ts": row_ts[visit]})
+    rows = pd.DataFrame({"amount": amount[visit], "ts": row_ts[visit]}, copy=False)
     no_payee = dst_code[visit] == n
     if no_payee.any():
         raise ClawbackError(f"transfer {transfers['transfer_id'].iloc[origin[no_payee][0]]!r} "
@@ -507,9 +501,11 @@ def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
             _first_hop_tally(first, plan, out, end_of_data, params)
             _loop(plan, first, params, out, end_of_data)
             plan.unique.result()
-            return TraceResult(_attributed_frame(out, cases),
-                               _audit_frame(out, plan, cases, params, pool),
-                               _summary_frame(cases, out), params)
+            # the attributions on the second thread while this one makes the audit (which
+            # hands that thread its payers and payees once the attributions are done)
+            attributed = pool.submit(_attributed_frame, out, cases)
+            audit = _audit_frame(out, plan, cases, params, pool)
+            return TraceResult(attributed.result(), audit, _summary_frame(cases, out), params)
     empty = _Out(len(cases))
     return TraceResult(_attributed_frame(empty, cases), _audit_frame(empty, None, cases, params),
                        _summary_frame(cases, empty), params)
@@ -572,6 +568,7 @@ class _FirstHop:
     cash: np.ndarray
     sinks: _Sinks
     own: np.ndarray
+    own_listed: np.ndarray
     width: int
     stays: np.ndarray
     live: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -588,21 +585,30 @@ class _Sinks:
     kind: np.ndarray
     parties: np.ndarray
     kinds: np.ndarray
+    listed: np.ndarray
 
     def find(self, case: np.ndarray, account: np.ndarray, width: int) -> np.ndarray:
         """Position of each (case, account code) pair, -1 where it is not a sink."""
-        return _find_keys(self.keys, case, account, width)
+        return _find_keys(self.keys, case, account, width, self.listed)
 
 
-def _find_keys(keys: np.ndarray, case: np.ndarray, account: np.ndarray, width: int
-               ) -> np.ndarray:
+def _listed(keys: np.ndarray, width: int) -> np.ndarray:
+    """Per account code: whether some ``case * width + account`` key names it."""
+    listed = np.zeros(width, dtype=bool)
+    listed[keys % width] = True
+    return listed
+
+
+def _find_keys(keys: np.ndarray, case: np.ndarray, account: np.ndarray, width: int,
+               listed: np.ndarray | None = None) -> np.ndarray:
     """Position of each ``case * width + account`` among the sorted ``keys`` (-1: absent).
-    Only the pairs whose account is in some key are searched: most are not."""
+    Only the pairs whose account is in some key (``listed``: :func:`_listed`) are searched:
+    most are not."""
     found = np.full(len(case), -1, dtype=np.int64)
     if not len(keys) or not len(case):
         return found
-    listed = np.zeros(width, dtype=bool)
-    listed[keys % width] = True
+    if listed is None:
+        listed = _listed(keys, width)
     maybe = np.flatnonzero(listed[account])
     key = case[maybe].astype(np.int64) * width + account[maybe]
     at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
@@ -665,7 +671,7 @@ def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, account: np.ndarray,
     all_keys = np.concatenate(keys)
     order = np.argsort(all_keys, kind="stable")
     return _Sinks(all_keys[order], np.concatenate(party_codes)[order],
-                  np.concatenate(kind_codes)[order], party_of, kind_of)
+                  np.concatenate(kind_codes)[order], party_of, kind_of, _listed(all_keys, width))
 
 
 def _extend(table: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -699,8 +705,9 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], params: Tra
     pairs = pd.DataFrame({"row": at, "account": src[at], "ts": rows["ts"].to_numpy()[at]}).merge(
         windows, on="account")
     pairs = pairs[(pairs["start"] <= pairs["ts"]) & (pairs["ts"] <= pairs["end"])]
+    own_listed = _listed(own_keys, width)
     internal = _find_keys(own_keys, pairs["case"].to_numpy(), dst[pairs["row"].to_numpy()],
-                          width) >= 0
+                          width, own_listed) >= 0
     # the distinct (row, case) pairs, sorted, as one integer key
     n_cases = max(len(cases), 1)
     pair_key = unique_ints(pairs["row"].to_numpy(dtype=np.int64)[~internal] * n_cases
@@ -727,7 +734,7 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], params: Tra
     pure = ~may_hold
     cash = np.append(plan.cash_accounts(), False)           # slot n: a null payee
     return _FirstHop(pairs, pure, names.to_numpy(dtype=object), dst, cash,
-                     plan.sinks.result(), own_keys.astype(np.int64),
+                     plan.sinks.result(), own_keys.astype(np.int64), own_listed,
                      width, _stays(plan, params))
 
 
@@ -827,6 +834,7 @@ def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
         plan.src_entry.astype(np.int64), plan.dst_entry.astype(np.int64), plan.dst_base,
         plan.b_after, pair_row[keep], first.pairs["case"].to_numpy(dtype=np.int64)[keep],
         live_row, live_case, live_amount, first.dead, first.cash, first.sinks.keys, first.own,
+        first.sinks.listed, first.own_listed,
         int(first.width), len(plan.accounts), rule, params.horizon_days * _NS_PER_DAY,
         float(params.min_amount), int(params.max_hops), int(out.audit_from_hop),
         len(out.sent), int(end_of_data))

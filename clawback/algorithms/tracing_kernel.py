@@ -25,8 +25,9 @@ import numpy as np
 from numba import njit
 
 __all__ = ["FIFO", "LIBR", "PRO_RATA", "SINK_CASH", "SINK_RETURNED", "argsort_stable",
-           "chain_rows", "entries",
-           "first_repeat", "run", "sort_ties", "stays", "visits"]
+           "chain_rows", "entries", "first_below", "first_equal", "first_negative",
+           "first_repeat", "has_repeats", "picked", "reach_pass", "run", "sort_ties", "stays",
+           "visits"]
 
 FIFO, LIBR, PRO_RATA = 0, 1, 2
 SINK_CASH = -1
@@ -108,7 +109,8 @@ def _find(keys, key):
 @njit(cache=True, nogil=True)
 def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry,
         dst_entry, dst_base, b_after, pair_row, pair_case, live_row, live_case, live_amount,
-        dead_in, cash, sink_keys, own_keys, width, n_accounts, rule, horizon, min_amount,
+        dead_in, cash, sink_keys, own_keys, sink_listed, own_listed, width, n_accounts, rule,
+        horizon, min_amount,
         max_hops, audit_from, n_cases, end_of_data):
     """The pass over the visited payments ``visit`` (rows of the plan, in time order).
 
@@ -119,8 +121,10 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
     the cases whose window holds each non-pure payment, by row; ``live_*``: the pieces of pure
     payments followed on, by row; ``dead_in``: per row, traced money of a pure payment no
     longer followed (libr only). ``sink_keys``/``own_keys``: sorted ``case * width + account``
-    keys of the cases' sinks and own source accounts; ``cash``: per account code, a cash
-    account.
+    keys of the cases' sinks and own source accounts, and ``sink_listed``/``own_listed`` per
+    account code whether a key names it (a payee no key names is not searched for: most are
+    not, and a search among a million keys misses the cache at every step); ``cash``: per
+    account code, a cash account.
 
     Returns the tallies per case (sent, expired, dropped, beyond, held), the audit rows
     (``case, hop, row, chain`` and the traced amounts), the attributions (``case, sink, hop,
@@ -358,12 +362,12 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
                         audit_i, audit_f, n_audit,
                         (np.int64(c), np.int64(hop), np.int64(r), np.int64(node)), amt)
                 key = c * width + d
-                sink = _find(sink_keys, key)
+                sink = _find(sink_keys, key) if sink_listed[d] else -1
                 if sink < 0:
                     sink = _NONE
                     if cash[d]:
                         sink = SINK_CASH
-                    elif _find(own_keys, key) >= 0:
+                    elif own_listed[d] and _find(own_keys, key) >= 0:
                         sink = SINK_RETURNED
                 if sink != _NONE:
                     attr_i, attr_f, n_attr = _append(
@@ -676,7 +680,7 @@ def _entry_starts(src, dst, tracked_src, tracked_dst, n_accounts):
 
 @njit(cache=True, nogil=True)
 def _fill_entries(src, dst, amount, tracked_src, tracked_dst, n_accounts, start, out_entry,
-                  in_entry, first, inflow, i_after, b_after):
+                  in_entry, first, i_after, b_after):
     """The body of :func:`entries`; each entry's signed amount is kept in ``b_after`` until
     its balance replaces it."""
     m = src.shape[0]
@@ -721,7 +725,6 @@ def _fill_entries(src, dst, amount, tracked_src, tracked_dst, n_accounts, start,
             t = into + y
             into_lost = (t - into) - y
             into = t
-            inflow[e] = flow
             i_after[e] = into
             b_after[e] = running - (low if low < 0.0 else 0.0)
 
@@ -730,12 +733,12 @@ def entries(src: np.ndarray, dst: np.ndarray, amount: np.ndarray, tracked_src: n
             tracked_dst: np.ndarray, n_accounts: int) -> tuple[np.ndarray, ...]:
     """One entry per (tracked account, payment), in (account, time) order: a counting sort of
     the payments (in time order) by account. Returns, per payment, its payer's and its payee's
-    entry (-1: not tracked), and per entry whether it is its account's first, its inflow, the
-    account's cumulative inflow after it and its balance after it (``B = max(0, B + x)``:
-    balances never go negative, an excess is paid with unknown money; the running sum less its
-    running minimum).
+    entry (-1: not tracked), and per entry whether it is its account's first, the account's
+    cumulative inflow after it and its balance after it (``B = max(0, B + x)``: balances never
+    go negative, an excess is paid with unknown money; the running sum less its running
+    minimum). An incoming entry's inflow is its payment's amount.
 
-    >>> o, i, first, inflow, i_after, b_after = entries(
+    >>> o, i, first, i_after, b_after = entries(
     ...     np.array([0, 1, 0]), np.array([1, 0, 1]), np.array([5.0, 2.0, 4.0]),
     ...     np.array([True, True, True]), np.array([True, True, True]), 2)
     >>> o.tolist(), i.tolist(), b_after.tolist()
@@ -746,10 +749,10 @@ def entries(src: np.ndarray, dst: np.ndarray, amount: np.ndarray, tracked_src: n
     entry = np.int32 if size < 2**31 else np.int64
     out_entry, in_entry = _buffer(m, entry), _buffer(m, entry)
     first = _buffer(size, np.bool_)
-    inflow, i_after, b_after = (_buffer(size, np.float64) for _ in range(3))
+    i_after, b_after = (_buffer(size, np.float64) for _ in range(2))
     _fill_entries(src, dst, amount, tracked_src, tracked_dst, n_accounts, start, out_entry,
-                  in_entry, first, inflow, i_after, b_after)
-    return out_entry, in_entry, first, inflow, i_after, b_after
+                  in_entry, first, i_after, b_after)
+    return out_entry, in_entry, first, i_after, b_after
 
 
 @njit(cache=True, nogil=True)
@@ -766,7 +769,7 @@ def _visited(tracked_src, ts, earliest, src):
 
 
 @njit(cache=True, nogil=True)
-def _fill_visits(visited, out_entry, in_entry, first, inflow, i_after, b_after, visit,
+def _fill_visits(visited, amount, out_entry, in_entry, first, i_after, b_after, visit,
                  src_entry, dst_entry, balance, paid_after, dst_base):
     k = 0
     for r in range(visited.shape[0]):
@@ -779,12 +782,12 @@ def _fill_visits(visited, out_entry, in_entry, first, inflow, i_after, b_after, 
         dst_entry[k] = d
         balance[k] = 0.0 if first[e] else b_after[e - 1]
         paid_after[k] = i_after[e] - b_after[e]
-        dst_base[k] = i_after[d] - inflow[d] if d >= 0 else 0.0
+        dst_base[k] = i_after[d] - amount[r] if d >= 0 else 0.0
         k += 1
 
 
 def visits(tracked_src: np.ndarray, ts: np.ndarray, earliest: np.ndarray, src: np.ndarray,
-           out_entry: np.ndarray, in_entry: np.ndarray, first: np.ndarray, inflow: np.ndarray,
+           amount: np.ndarray, out_entry: np.ndarray, in_entry: np.ndarray, first: np.ndarray,
            i_after: np.ndarray, b_after: np.ndarray) -> tuple[np.ndarray, ...]:
     """The payments the loop visits — those of a tracked payer (``tracked_src``) from the
     earliest moment traced money can be at it (``earliest[src]``) — and, per visited payment,
@@ -792,11 +795,102 @@ def visits(tracked_src: np.ndarray, ts: np.ndarray, earliest: np.ndarray, src: n
     (cumulative inflow less balance) after it, and the payee's cumulative inflow before it
     (0 where the payee is not tracked), from the arrays of :func:`entries`."""
     visited, count = _visited(tracked_src, ts, earliest, src)
-    visit, src_entry, dst_entry = (_buffer(count, np.int64) for _ in range(3))
+    visit = _buffer(count, np.int32 if len(tracked_src) < 2**31 else np.int64)
+    src_entry, dst_entry = (_buffer(count, out_entry.dtype) for _ in range(2))
     balance, paid_after, dst_base = (_buffer(count, np.float64) for _ in range(3))
-    _fill_visits(visited, out_entry, in_entry, first, inflow, i_after, b_after, visit,
+    _fill_visits(visited, amount, out_entry, in_entry, first, i_after, b_after, visit,
                  src_entry, dst_entry, balance, paid_after, dst_base)
     return visit, src_entry, dst_entry, balance, paid_after, dst_base
+
+
+@njit(cache=True, nogil=True)
+def reach_pass(codes, dst_codes, ts, payer, changed, earliest, new, cap):
+    """One hop of the earliest-arrival search (:func:`clawback.algorithms.tracing._reach`):
+    every payment of an account whose earliest arrival changed, made no earlier than that and
+    no later than ``cap``, lowers its payee's ``new`` arrival to its time (a payee that never
+    pays is not entered)."""
+    for r in range(codes.shape[0]):
+        a = codes[r]
+        if changed[a]:
+            t = ts[r]
+            if t >= earliest[a] and t <= cap:
+                b = dst_codes[r]
+                if payer[b] and t < new[b]:
+                    new[b] = t
+
+
+@njit(cache=True, nogil=True)
+def _count_picked(codes, dst_codes, ts, tracked, cap):
+    count = 0
+    for r in range(codes.shape[0]):
+        a = codes[r]
+        b = dst_codes[r]
+        if (tracked[a] or tracked[b]) and ts[r] <= cap and a != b:
+            count += 1
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _fill_picked(codes, dst_codes, ts, tracked, cap, out):
+    k = 0
+    for r in range(codes.shape[0]):
+        a = codes[r]
+        b = dst_codes[r]
+        if (tracked[a] or tracked[b]) and ts[r] <= cap and a != b:
+            out[k] = r
+            k += 1
+
+
+def picked(codes: np.ndarray, dst_codes: np.ndarray, ts: np.ndarray, tracked: np.ndarray,
+           cap: int) -> np.ndarray:
+    """The positions (int32 where they fit) of the transfers with a tracked end, made no
+    later than ``cap``, between two accounts.
+
+    >>> picked(np.array([0, 1, 1, 2]), np.array([1, 1, 2, 0]), np.array([5, 5, 5, 9]),
+    ...        np.array([False, True, False, False]), 8).tolist()
+    [0, 2]
+    """
+    n = _count_picked(codes, dst_codes, ts, tracked, cap)
+    out = _buffer(n, np.int32 if len(codes) < 2**31 else np.int64)
+    _fill_picked(codes, dst_codes, ts, tracked, cap, out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def first_negative(values, at):
+    """The first position ``i`` whose ``values[at[i]]`` is not ``>= 0`` (negative or NaN), or
+    -1."""
+    for i in range(at.shape[0]):
+        if not values[at[i]] >= 0:
+            return i
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def first_equal(values, value):
+    """The first position holding ``value``, or -1."""
+    for i in range(values.shape[0]):
+        if values[i] == value:
+            return i
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def first_below(values, value):
+    """The first position holding less than ``value``, or -1."""
+    for i in range(values.shape[0]):
+        if values[i] < value:
+            return i
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def has_repeats(values):
+    """Whether two neighbours are equal."""
+    for i in range(1, values.shape[0]):  # noqa: SIM110 (a loop numba compiles)
+        if values[i] == values[i - 1]:
+            return True
+    return False
 
 
 def chain_rows(chain: np.ndarray, nodes: np.ndarray, hops: np.ndarray) -> list[np.ndarray]:
