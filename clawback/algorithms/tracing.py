@@ -964,15 +964,17 @@ def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str], params: TraceP
             columns[name].append(found[name].to_numpy())
         columns["node"].append(found["chain"].to_numpy() if looped
                                else np.full(len(found), -1))
-    case, hop, row, node = (np.concatenate(columns[c]).astype(np.int64) if columns[c]
-                            else np.zeros(0, dtype=np.int64)
+    # int32 where every value fits: half the bytes to gather when the rows are put in order
+    small = np.int32 if max(len(plan.rows), len(out.chains), len(cases)) < 2**31 else np.int64
+    case, hop, row, node = (np.concatenate(columns[c]).astype(small) if columns[c]
+                            else np.zeros(0, dtype=small)
                             for c in ("case", "hop", "row", "node"))
     traced = (np.concatenate(columns["traced"]).astype(float) if columns["traced"]
               else np.zeros(0))
 
     # visited rows are in (timestamp, transfer_id) order already; a case's pieces of one
     # payment are told apart by their chain
-    key = case * max(len(plan.rows), 1) + row
+    key = case.astype(np.int64) * max(len(plan.rows), 1) + row.astype(np.int64)
     order = kernel.argsort_stable(key)            # by case, then row (stable)
     tie = np.zeros(len(order), dtype=bool)
     if len(order) > 1:
@@ -997,7 +999,7 @@ def _audit_frame(out: _Out, plan: _Plan | None, cases: list[str], params: TraceP
     frame = pd.DataFrame({
         "case_id": pd.Series(pa.array(cases, pa.large_string()).take(case).to_pandas(),
                              dtype=str),
-        "hop": hop,
+        "hop": hop.astype(np.int64),
         "transfer_id": ids, "src": src, "dst": dst,
         "timestamp": rows["ts"].to_numpy(dtype=np.int64)[row].view("datetime64[ns]"),
         "amount": rows["amount"].to_numpy(dtype=float)[row],
