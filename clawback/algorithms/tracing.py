@@ -328,7 +328,9 @@ class _Plan:
     payment, the payer's balance before it and paid-out position after it, the payer's and
     the payee's entry (-1: the payee is not tracked) and the payee's cumulative inflow before
     it; and per entry (tracked account and transfer, in account and time order) the balance
-    after it. ``rows`` holds the visited payments' amount and time; their strings stay in
+    after it. Only ``libr`` reads entries: under the other rules ``src_entry`` is 0,
+    ``dst_entry`` 0 where the payee is tracked (-1 where not, as under ``libr``) and
+    ``b_after`` empty. ``rows`` holds the visited payments' amount and time; their strings stay in
     ``transfers`` (row ``origin``), taken when needed (:meth:`strings`).
     ``source_account``/``sink_account``: the account code of each row of the sources and of
     the sinks (-1: not an account the trace knows). Worked out on a second thread while the
@@ -421,15 +423,26 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
     del codes, all_dst, order
     amount = amount[pick]
     tracked_src = reach.tracked[src_code]
-    # entries: one per (tracked account, transfer), in (account, time) order, with the
-    # account's balance and cumulative inflow after each (a counting sort and one pass)
-    out_entry, in_entry, first, i_after, b_after = kernel.entries(
-        src_code, dst_code, amount, tracked_src, reach.tracked[dst_code], n)
     # the loop visits the payments of tracked accounts from when traced money can be there
-    visit, src_entry, dst_entry, balance, paid_after, dst_base = kernel.visits(
-        tracked_src, row_ts, reach.earliest, src_code, amount, out_entry, in_entry, first,
-        i_after, b_after)
-    del out_entry, in_entry, tracked_src, i_after, first
+    if params.rule == "libr":
+        # entries: one per (tracked account, transfer), in (account, time) order, with the
+        # account's balance and cumulative inflow after each (a counting sort and one pass);
+        # libr reads the lowest balance over a run of an account's entries
+        out_entry, in_entry, first, i_after, b_after = kernel.entries(
+            src_code, dst_code, amount, tracked_src, reach.tracked[dst_code], n)
+        visit, src_entry, dst_entry, balance, paid_after, dst_base = kernel.visits(
+            tracked_src, row_ts, reach.earliest, src_code, amount, out_entry, in_entry, first,
+            i_after, b_after)
+        del out_entry, in_entry, i_after, first
+    else:
+        # the other rules read only each visited payment's balances: one pass in time order
+        visit, tracked_payee, balance, paid_after, dst_base = kernel.balances(
+            src_code, dst_code, amount, tracked_src, reach.tracked[dst_code], row_ts,
+            reach.earliest, n)
+        src_entry = np.zeros(len(visit), dtype=np.int32)
+        dst_entry = np.where(tracked_payee, 0, -1).astype(np.int32)
+        b_after = np.zeros(0)
+    del tracked_src
     origin = pick[visit]
     rows = pd.DataFrame({"amount": amount[visit], "ts": row_ts[visit]}, copy=False)
     no_payee = dst_code[visit] == n

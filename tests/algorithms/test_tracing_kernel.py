@@ -99,3 +99,29 @@ def test_first_repeat_finds_the_first_key_seen_before(keys):
     padded = [bytes(r) for r in raw[rows]]
     expected = next((i for i in range(len(rows)) if padded[i] in padded[:i]), -1)
     assert kernel.first_repeat(raw, rows) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 10**6),
+                          st.booleans(), st.booleans(), st.integers(0, 3)), max_size=60),
+       st.lists(st.integers(0, 3), min_size=5, max_size=5))
+def test_balances_in_one_pass_equal_the_entries(rows, earliest):
+    """The single pass in time order (fifo, pro_rata) gives, bit for bit, what the entries
+    per account give (libr)."""
+    rows = [r for r in rows if r[0] != r[1]]
+    src = np.array([r[0] for r in rows], dtype=np.int32)
+    dst = np.array([r[1] for r in rows], dtype=np.int32)
+    amount = np.array([r[2] / 100 for r in rows], dtype=float)
+    t_src = np.array([r[3] for r in rows], dtype=bool)
+    t_dst = np.array([r[4] for r in rows], dtype=bool)
+    ts = np.array([r[5] for r in rows], dtype=np.int64)
+    first_in = np.array(earliest, dtype=np.int64)
+    out, into, first, i_after, b_after = kernel.entries(src, dst, amount, t_src, t_dst, 5)
+    visit, _src_entry, dst_entry, balance, paid, base = kernel.visits(
+        t_src, ts, first_in, src, amount, out, into, first, i_after, b_after)
+    visit2, payee, balance2, paid2, base2 = kernel.balances(
+        src, dst, amount, t_src, t_dst, ts, first_in, 5)
+    assert visit2.tolist() == visit.tolist()
+    assert payee.tolist() == (dst_entry >= 0).tolist()
+    for got, expected in ((balance2, balance), (paid2, paid), (base2, base)):
+        assert got.tobytes() == expected.tobytes()
