@@ -212,6 +212,11 @@ def write_docs(result: dict) -> None:
     verdict = ("All met." if all(met) else "Not met: " + ", ".join(
         name for name, ok in zip(["time", "memory", "tracing ratio"], met, strict=True)
         if not ok) + ".")
+    fastest = min(result["bare_runs"] + result["bare_amount_runs"])
+    if all(met) and t["trace_s"] > 5 * fastest:
+        verdict = ("Time and memory met. The tracing ratio is met against the median bare "
+                   "pass, not against the fastest single bare run: the bare pass varies "
+                   "between runs by more than the margin.")
     section = f"""
 ## Scoring: store → scores.csv, 1M persons and 10M transfers
 
@@ -237,6 +242,8 @@ timestamp) + group-by sum; median of 3 runs | {bare:.2f} s ({_runs(result['bare_
 | {t['trace_s']:.1f} s |
 | tracing / bare pass | **{t['trace_s'] / bare:.1f}×** \
 (against the engine's: {t['trace_s'] / bare_engine:.1f}×) |
+| tracing / the fastest of the bare runs (either kind): the least favourable reading | \
+{t['trace_s'] / min(result['bare_runs'] + result['bare_amount_runs']):.1f}× |
 | the same trace run again in that process | {t['trace_again_s']:.1f} s \
 ({t['trace_again_s'] / bare:.1f}×) |
 | fund tracing as the scoring runs it (audit from hop 2: {t['audit2_rows']:,} rows) \
