@@ -497,10 +497,13 @@ def trace(transfers: pd.DataFrame, sources: pd.DataFrame, sinks: pd.DataFrame,
     starts = np.where(starts == nat, _NEG, starts)
     ends = np.where(ends == nat, _INF, ends)
     ts = _ns(transfers["timestamp"], "transfers", "timestamp")
-    known = ts != nat
-    end_of_data = int(ts[known].max()) if known.any() else _NEG
-    del known
-    cases = sorted(set(sources["case_id"]))
+    latest = int(ts.max()) if len(ts) else nat         # NaT is the smallest int64
+    end_of_data = latest if latest != nat else _NEG
+    case_ids = _string_array(sources["case_id"])
+    if case_ids.null_count:
+        raise ClawbackError("sources.case_id has missing values")
+    distinct = pc.unique(case_ids)                   # sorted as Python sorts str: code points
+    cases = distinct.take(pc.sort_indices(distinct)).to_pylist()
     out = _Out(len(cases), audit_from_hop)
     if len(transfers) and len(sources):
         if account_ids is not None:
@@ -582,6 +585,7 @@ class _FirstHop:
     sinks: _Sinks
     own: np.ndarray
     own_listed: np.ndarray
+    own_table: np.ndarray
     width: int
     stays: np.ndarray
     live: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -599,11 +603,11 @@ class _Sinks:
     parties: np.ndarray
     kinds: np.ndarray
     listed: np.ndarray
-    index: pd.Index
+    table: np.ndarray
 
     def find(self, case: np.ndarray, account: np.ndarray, width: int) -> np.ndarray:
         """Position of each (case, account code) pair, -1 where it is not a sink."""
-        return _find_keys(self.keys, case, account, width, self.listed, self.index)
+        return _find_keys(self.keys, case, account, width, self.listed, self.table)
 
 
 def _listed(keys: np.ndarray, width: int) -> np.ndarray:
@@ -614,19 +618,15 @@ def _listed(keys: np.ndarray, width: int) -> np.ndarray:
 
 
 def _find_keys(keys: np.ndarray, case: np.ndarray, account: np.ndarray, width: int,
-               listed: np.ndarray | None = None, index: pd.Index | None = None) -> np.ndarray:
-    """Position of each ``case * width + account`` among the sorted, distinct ``keys`` (-1:
-    absent). Only the pairs whose account is in some key (``listed``: :func:`_listed`) are
-    looked up: most are not. By a hash table (``index``, the keys as a pandas index, when
-    built already): three times faster than a binary search over a million keys."""
+               listed: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Position of each ``case * width + account`` among the distinct ``keys`` (-1: absent),
+    through their hash table (:func:`~clawback.algorithms.tracing_kernel.key_table`). Only
+    the pairs whose account is in some key (``listed``: :func:`_listed`) are looked up: most
+    are not."""
     found = np.full(len(case), -1, dtype=np.int64)
-    if not len(keys) or not len(case):
-        return found
-    if listed is None:
-        listed = _listed(keys, width)
     maybe = np.flatnonzero(listed[account])
     key = case[maybe].astype(np.int64) * width + account[maybe]
-    found[maybe] = (index if index is not None else pd.Index(keys)).get_indexer(key)
+    found[maybe] = kernel.find_keys(table, keys, key)
     return found
 
 
@@ -683,11 +683,10 @@ def _sink_table(sinks: pd.DataFrame, case_index: pd.Index, account: np.ndarray,
         kind_codes.append(code)
     all_keys = np.concatenate(keys)
     order = np.argsort(all_keys, kind="stable")
-    index = pd.Index(all_keys[order])
-    index.get_indexer(index[:1])                # its hash table built here, on this thread
-    return _Sinks(all_keys[order], np.concatenate(party_codes)[order],
+    all_keys = all_keys[order]
+    return _Sinks(all_keys, np.concatenate(party_codes)[order],
                   np.concatenate(kind_codes)[order], party_of, kind_of, _listed(all_keys, width),
-                  index)
+                  kernel.key_table(all_keys))
 
 
 def _extend(table: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -722,8 +721,9 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], params: Tra
         windows, on="account")
     pairs = pairs[(pairs["start"] <= pairs["ts"]) & (pairs["ts"] <= pairs["end"])]
     own_listed = _listed(own_keys, width)
+    own_table = kernel.key_table(own_keys)
     internal = _find_keys(own_keys, pairs["case"].to_numpy(), dst[pairs["row"].to_numpy()],
-                          width, own_listed) >= 0
+                          width, own_listed, own_table) >= 0
     # the distinct (row, case) pairs, sorted, as one integer key
     n_cases = max(len(cases), 1)
     pair_key = unique_ints(pairs["row"].to_numpy(dtype=np.int64)[~internal] * n_cases
@@ -750,7 +750,7 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], params: Tra
     pure = ~may_hold
     cash = np.append(plan.cash_accounts(), False)           # slot n: a null payee
     return _FirstHop(pairs, pure, names.to_numpy(dtype=object), dst, cash,
-                     plan.sinks.result(), own_keys.astype(np.int64), own_listed,
+                     plan.sinks.result(), own_keys.astype(np.int64), own_listed, own_table,
                      width, _stays(plan, params))
 
 
@@ -850,7 +850,7 @@ def _loop(plan: _Plan, first: _FirstHop, params: TraceParams, out: _Out,
         plan.src_entry.astype(np.int64), plan.dst_entry.astype(np.int64), plan.dst_base,
         plan.b_after, pair_row[keep], first.pairs["case"].to_numpy(dtype=np.int64)[keep],
         live_row, live_case, live_amount, first.dead, first.cash, first.sinks.keys, first.own,
-        first.sinks.listed, first.own_listed,
+        first.sinks.table, first.own_table, first.sinks.listed, first.own_listed,
         int(first.width), len(plan.accounts), rule, params.horizon_days * _NS_PER_DAY,
         float(params.min_amount), int(params.max_hops), int(out.audit_from_hop),
         len(out.sent), int(end_of_data))

@@ -25,9 +25,9 @@ import numpy as np
 from numba import njit
 
 __all__ = ["FIFO", "LIBR", "PRO_RATA", "SINK_CASH", "SINK_RETURNED", "argsort_stable",
-           "balances", "chain_rows", "entries", "first_below", "first_equal", "first_negative",
-           "first_repeat", "has_repeats", "picked", "reach_pass", "run", "sort_ties", "stays",
-           "visits"]
+           "balances", "chain_rows", "entries", "find_keys", "first_below", "first_equal",
+           "first_negative", "first_repeat", "has_repeats", "key_table", "picked",
+           "reach_pass", "run", "sort_ties", "stays", "visits"]
 
 FIFO, LIBR, PRO_RATA = 0, 1, 2
 SINK_CASH = -1
@@ -98,19 +98,66 @@ def _catch_up(account, entry, inactive, seen_entry, b_after):
 
 
 @njit(cache=True, nogil=True)
-def _find(keys, key):
-    """Position of ``key`` in the sorted ``keys``, or -1."""
-    at = np.searchsorted(keys, key)
-    if at < keys.shape[0] and keys[at] == key:
-        return at
-    return -1
+def _slot(key, mask):
+    """Where ``key`` starts its probe in a table of ``mask + 1`` slots (splitmix64's
+    finaliser: every bit of the key moves the low bits)."""
+    z = np.uint64(key) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return np.int64((z ^ (z >> np.uint64(31))) & np.uint64(mask))
+
+
+@njit(cache=True, nogil=True)
+def key_table(keys):
+    """An open-addressing hash table of the distinct int64 ``keys``: per slot, the position
+    of a key in ``keys`` or -1 (at most half the slots used). A lookup (:func:`find_keys`)
+    costs a cache miss or two, a binary search over a million keys twenty.
+
+    >>> table = key_table(np.array([7, 3, 11]))
+    >>> find_keys(table, np.array([7, 3, 11]), np.array([11, 4, 7])).tolist()
+    [2, -1, 0]
+    """
+    size = 2
+    while size < 2 * keys.shape[0]:
+        size <<= 1
+    mask = size - 1
+    table = np.full(size, -1, np.int64)
+    for i in range(keys.shape[0]):
+        at = _slot(keys[i], mask)
+        while table[at] >= 0:
+            at = (at + 1) & mask
+        table[at] = i
+    return table
+
+
+@njit(cache=True, nogil=True)
+def _find(table, keys, key):
+    """Position of ``key`` in ``keys`` through their :func:`key_table`, or -1."""
+    mask = table.shape[0] - 1
+    at = _slot(key, mask)
+    while True:
+        i = table[at]
+        if i < 0:
+            return -1
+        if keys[i] == key:
+            return i
+        at = (at + 1) & mask
+
+
+@njit(cache=True, nogil=True)
+def find_keys(table, keys, queries):
+    """:func:`_find` for each of ``queries``."""
+    out = np.empty(queries.shape[0], np.int64)
+    for j in range(queries.shape[0]):
+        out[j] = _find(table, keys, queries[j])
+    return out
 
 
 @njit(cache=True, nogil=True)
 def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry,
         dst_entry, dst_base, b_after, pair_row, pair_case, live_row, live_case, live_amount,
-        dead_in, cash, sink_keys, own_keys, sink_listed, own_listed, width, n_accounts, rule,
-        horizon, min_amount,
+        dead_in, cash, sink_keys, own_keys, sink_table, own_table, sink_listed, own_listed, width,
+        n_accounts, rule, horizon, min_amount,
         max_hops, audit_from, n_cases, end_of_data):
     """The pass over the visited payments ``visit`` (rows of the plan, in time order).
 
@@ -121,7 +168,8 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
     the cases whose window holds each non-pure payment, by row; ``live_*``: the pieces of pure
     payments followed on, by row; ``dead_in``: per row, traced money of a pure payment no
     longer followed (libr only). ``sink_keys``/``own_keys``: sorted ``case * width + account``
-    keys of the cases' sinks and own source accounts, and ``sink_listed``/``own_listed`` per
+    keys of the cases' sinks and own source accounts, their hash tables (``sink_table``,
+    ``own_table``: :func:`key_table`), and ``sink_listed``/``own_listed`` per
     account code whether a key names it (a payee no key names is not searched for: most are
     not, and a search among a million keys misses the cache at every step); ``cash``: per
     account code, a cash account.
@@ -362,12 +410,12 @@ def run(visit, pure, src, dst, amount, ts, stays, balance, paid_after, src_entry
                         audit_i, audit_f, n_audit,
                         (np.int64(c), np.int64(hop), np.int64(r), np.int64(node)), amt)
                 key = c * width + d
-                sink = _find(sink_keys, key) if sink_listed[d] else -1
+                sink = _find(sink_table, sink_keys, key) if sink_listed[d] else -1
                 if sink < 0:
                     sink = _NONE
                     if cash[d]:
                         sink = SINK_CASH
-                    elif own_listed[d] and _find(own_keys, key) >= 0:
+                    elif own_listed[d] and _find(own_table, own_keys, key) >= 0:
                         sink = SINK_RETURNED
                 if sink != _NONE:
                     attr_i, attr_f, n_attr = _append(
