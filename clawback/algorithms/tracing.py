@@ -292,15 +292,12 @@ def _byte_keys(ids: pd.Series) -> np.ndarray:
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         arr = arr.cast(pa.string())
     if len(arr) and arr.null_count == 0:
-        lengths = pc.binary_length(arr)
-        width = lengths[0].as_py()
-        if width and pc.all(pc.equal(lengths, width)).as_py():
-            offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64
-                                    if pa.types.is_large_string(arr.type) else np.int32)
-            start = int(offsets[arr.offset])
-            data = arr.buffers()[2]
-            return np.frombuffer(data, dtype=f"S{width}", count=len(arr),
-                                 offset=start)
+        offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if pa.types.is_large_string(
+            arr.type) else np.int32)[arr.offset:arr.offset + len(arr) + 1]
+        width = int(offsets[1] - offsets[0])
+        if width and kernel.equal_steps(offsets, width):
+            return np.frombuffer(arr.buffers()[2], dtype=f"S{width}", count=len(arr),
+                                 offset=int(offsets[0]))
     binary = pa.large_binary() if pa.types.is_large_string(arr.type) else pa.binary()
     return np.asarray(arr.cast(binary).to_numpy(zero_copy_only=False)).astype("S")
 
@@ -408,7 +405,7 @@ def _plan(transfers: pd.DataFrame, ts: np.ndarray, sources: pd.DataFrame, starts
                                      ignore_index=True), arrow_accounts)
         source_account, sink_account = found[:len(sources)], found[len(sources):]
     sink_table = pool.submit(_sink_table, sinks, pd.Index(cases), sink_account, n + 1)
-    pays = np.bincount(codes, minlength=n + 1)[:n] > 0
+    pays = kernel.marked(codes, n)
     reach = _reach(codes, all_dst, pays, ts, source_account, starts, ends, params)
     # the transfers of tracked accounts, but a payment to oneself (it moves nothing)
     pick = kernel.picked(codes, all_dst, ts, reach.tracked, reach.cap)

@@ -25,9 +25,9 @@ import numpy as np
 from numba import njit
 
 __all__ = ["FIFO", "LIBR", "PRO_RATA", "SINK_CASH", "SINK_RETURNED", "argsort_stable",
-           "balances", "chain_rows", "entries", "find_keys", "first_below", "first_equal",
-           "first_negative", "first_repeat", "has_repeats", "key_table", "picked",
-           "reach_pass", "run", "sort_ties", "stays", "visits"]
+           "balances", "chain_rows", "entries", "equal_steps", "find_keys", "first_below",
+           "first_equal", "first_negative", "first_repeat", "has_repeats", "key_table",
+           "marked", "picked", "reach_pass", "run", "sort_ties", "stays", "visits"]
 
 FIFO, LIBR, PRO_RATA = 0, 1, 2
 SINK_CASH = -1
@@ -1019,6 +1019,28 @@ def balances(src: np.ndarray, dst: np.ndarray, amount: np.ndarray, tracked_src: 
     _fill_balances(src, dst, amount, tracked_src, tracked_dst, visited, state, visit,
                    tracked_payee, balance, paid_after, dst_base)
     return visit, tracked_payee, balance, paid_after, dst_base
+
+
+@njit(cache=True, nogil=True)
+def equal_steps(values, step):
+    """Whether each value is the previous one plus ``step`` (offsets of strings all ``step``
+    long)."""
+    for i in range(1, values.shape[0]):  # noqa: SIM110 (a loop numba compiles)
+        if values[i] - values[i - 1] != step:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def marked(codes, n):
+    """Per code below ``n``: whether it occurs in ``codes`` (codes of ``n`` and over are not
+    counted)."""
+    out = np.zeros(n, np.bool_)
+    for i in range(codes.shape[0]):
+        c = codes[i]
+        if c < n:
+            out[c] = True
+    return out
 
 
 def chain_rows(chain: np.ndarray, nodes: np.ndarray, hops: np.ndarray) -> list[np.ndarray]:
