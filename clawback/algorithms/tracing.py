@@ -47,11 +47,11 @@ followed money still at an intermediary at the end of the data and within its ho
 still move on); ``expired`` money waited longer than the horizon (it may still be there).
 
 Complexity: one vectorized pass codes payers and payees as integers (one factorization of
-both columns) and a time-respecting breadth-first search (``max_hops`` vectorized passes over
+both columns) and a time-respecting breadth-first search (``max_hops`` compiled passes over
 the codes) finds the accounts that traced money can reach, and when it can first get there.
 Time order is an integer sort; only where timestamps tie are the transfer ids compared, as
 fixed-width bytes (read straight from the Arrow buffer). A balance does not depend on the rule,
-so the balances of those accounts are computed vectorized for every one of their transfers
+so the balances of those accounts are computed in one pass for every one of their transfers
 (the recursion ``B = max(0, B + x)`` is a running sum less its running minimum), and ``fifo``
 positions likewise (a lot is a span on the account's cumulative-inflow axis; a payment consumes
 the span from what was paid out before to what is paid out after). A payment whose payer cannot
