@@ -31,16 +31,22 @@ def test_sort_ties_orders_by_time_then_key(rows):
     assert order.tolist() == expected
 
 
+def _payments(rows: list[tuple]) -> tuple[list[tuple], tuple[np.ndarray, ...]]:
+    """Rows (payer, payee, cents, payer tracked, payee tracked, ...) between two accounts, and
+    their columns as the kernels take them."""
+    rows = [r for r in rows if r[0] != r[1]]
+    return rows, (np.array([r[0] for r in rows], dtype=np.int32),
+                  np.array([r[1] for r in rows], dtype=np.int32),
+                  np.array([r[2] / 100 for r in rows], dtype=float),
+                  np.array([r[3] for r in rows], dtype=bool),
+                  np.array([r[4] for r in rows], dtype=bool))
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 10**6),
                           st.booleans(), st.booleans()), max_size=60))
 def test_entries_match_a_pandas_groupby(rows):
-    rows = [r for r in rows if r[0] != r[1]]
-    src = np.array([r[0] for r in rows], dtype=np.int32)
-    dst = np.array([r[1] for r in rows], dtype=np.int32)
-    amount = np.array([r[2] / 100 for r in rows], dtype=float)
-    t_src = np.array([r[3] for r in rows], dtype=bool)
-    t_dst = np.array([r[4] for r in rows], dtype=bool)
+    rows, (src, dst, amount, t_src, t_dst) = _payments(rows)
     out, into, first, i_after, b_after = kernel.entries(src, dst, amount, t_src, t_dst, 5)
     # the reference: entries by (account, time), sums by pandas (compensated, as groupby's)
     outs, ins = np.flatnonzero(t_src), np.flatnonzero(t_dst)
@@ -108,12 +114,7 @@ def test_first_repeat_finds_the_first_key_seen_before(keys):
 def test_balances_in_one_pass_equal_the_entries(rows, earliest):
     """The single pass in time order (fifo, pro_rata) gives, bit for bit, what the entries
     per account give (libr)."""
-    rows = [r for r in rows if r[0] != r[1]]
-    src = np.array([r[0] for r in rows], dtype=np.int32)
-    dst = np.array([r[1] for r in rows], dtype=np.int32)
-    amount = np.array([r[2] / 100 for r in rows], dtype=float)
-    t_src = np.array([r[3] for r in rows], dtype=bool)
-    t_dst = np.array([r[4] for r in rows], dtype=bool)
+    rows, (src, dst, amount, t_src, t_dst) = _payments(rows)
     ts = np.array([r[5] for r in rows], dtype=np.int64)
     first_in = np.array(earliest, dtype=np.int64)
     out, into, first, i_after, b_after = kernel.entries(src, dst, amount, t_src, t_dst, 5)
