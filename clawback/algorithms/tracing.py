@@ -704,42 +704,30 @@ def _first_hop(plan: _Plan, sources: pd.DataFrame, cases: list[str], params: Tra
     dst = plan.dst_code
     names = plan.accounts
     width = n + 1
-    case_index = pd.Index(cases)
-    s_case = case_index.get_indexer(pd.Index(sources["case_id"])).astype(np.int64)
+    s_case = _positions(sources["case_id"], pa.array(cases, pa.string()))
     s_account = plan.source_account
     own_keys = unique_ints(s_case * width + np.where(s_account >= 0, s_account, width - 1))
-    windows = pd.DataFrame({"account": s_account, "case": s_case,
-                            "start": sources["start"].to_numpy(dtype=np.int64),
-                            "end": sources["end"].to_numpy(dtype=np.int64)})
-    windows = windows[windows["account"] >= 0]
-    src = plan.src_code
-    at = np.flatnonzero(np.isin(src, windows["account"].to_numpy()))
-    pairs = pd.DataFrame({"row": at, "account": src[at], "ts": rows["ts"].to_numpy()[at]}).merge(
-        windows, on="account")
-    pairs = pairs[(pairs["start"] <= pairs["ts"]) & (pairs["ts"] <= pairs["end"])]
     own_listed = _listed(own_keys, width)
     own_table = kernel.key_table(own_keys)
-    internal = _find_keys(own_keys, pairs["case"].to_numpy(), dst[pairs["row"].to_numpy()],
-                          width, own_listed, own_table) >= 0
-    # the distinct (row, case) pairs, sorted, as one integer key
-    n_cases = max(len(cases), 1)
-    pair_key = unique_ints(pairs["row"].to_numpy(dtype=np.int64)[~internal] * n_cases
-                           + pairs["case"].to_numpy(dtype=np.int64)[~internal])
-    pairs = pd.DataFrame({"row": pair_key // n_cases, "case": pair_key % n_cases})
+    src = plan.src_code
+    # the distinct (row, case) pairs, sorted: payments out of a case's window, not between its
+    # own accounts
+    known = s_account >= 0
+    pair_row, pair_case = kernel.window_pairs(
+        src, dst, rows["ts"].to_numpy(dtype=np.int64), s_account[known], s_case[known],
+        sources["start"].to_numpy(dtype=np.int64)[known],
+        sources["end"].to_numpy(dtype=np.int64)[known], own_table, own_keys, own_listed, width)
+    pairs = pd.DataFrame({"row": pair_row, "case": pair_case}, copy=False)
     # a payment is pure while no followed money can have been paid into its payer: followed
     # money moves only with a first hop, or with a payment of a payer that may hold some, and
     # a lot is passed on at most max_hops - 1 times (libr: once more, as money no longer
     # followed still counts there)
-    position = np.arange(m)
     tracked_payee = plan.dst_entry >= 0
     deposits = np.zeros(m, dtype=bool)
-    deposits[pairs["row"].to_numpy()] = True
+    deposits[pair_row] = True
     may_hold = np.zeros(m, dtype=bool)
     for _ in range(params.max_hops - (params.rule != "libr")):
-        first_in = np.full(n + 1, m, dtype=np.int64)
-        into = np.flatnonzero(deposits & tracked_payee)
-        np.minimum.at(first_in, plan.dst_code[into], into)
-        holds = position > first_in[src]
+        holds = kernel.holders(deposits, tracked_payee, src, dst, n)
         if not (holds & ~may_hold).any():
             break
         may_hold |= holds

@@ -26,8 +26,9 @@ from numba import njit
 
 __all__ = ["FIFO", "LIBR", "PRO_RATA", "SINK_CASH", "SINK_RETURNED", "argsort_stable",
            "balances", "chain_rows", "entries", "equal_steps", "find_keys", "first_below",
-           "first_equal", "first_negative", "first_repeat", "has_repeats", "key_table",
-           "marked", "picked", "reach_pass", "run", "sort_ties", "stays", "visits"]
+           "first_equal", "first_negative", "first_repeat", "has_repeats", "holders",
+           "key_table", "marked", "picked", "reach_pass", "run", "sort_ties", "stays",
+           "visits", "window_pairs"]
 
 FIFO, LIBR, PRO_RATA = 0, 1, 2
 SINK_CASH = -1
@@ -1040,6 +1041,85 @@ def marked(codes, n):
         c = codes[i]
         if c < n:
             out[c] = True
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _window_pairs(src, dst, ts, offsets, windows, own_table, own_keys, own_listed, width,
+                  rows, cases):
+    """The body of :func:`window_pairs`, into ``rows``/``cases`` (long enough for every
+    window of every payment's payer); returns how many pairs it wrote. ``windows``: per
+    window (case, start, end), one row each, in the order ``offsets`` gives per account."""
+    k = 0
+    for r in range(src.shape[0]):
+        s = src[r]
+        last = -1
+        for j in range(offsets[s], offsets[s + 1]):
+            c = windows[j, 0]
+            if c == last or ts[r] < windows[j, 1] or ts[r] > windows[j, 2]:
+                continue
+            d = dst[r]
+            if own_listed[d] and _find(own_table, own_keys, c * width + d) >= 0:
+                continue                             # between the case's own accounts
+            last = c
+            rows[k] = r
+            cases[k] = c
+            k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def _windows_of(src, offsets):
+    """How many windows the payments' payers have in all (room for every pair)."""
+    total = 0
+    for r in range(src.shape[0]):
+        total += offsets[src[r] + 1] - offsets[src[r]]
+    return total
+
+
+def window_pairs(src: np.ndarray, dst: np.ndarray, ts: np.ndarray, w_account: np.ndarray,
+                 w_case: np.ndarray, w_start: np.ndarray, w_end: np.ndarray,
+                 own_table: np.ndarray, own_keys: np.ndarray, own_listed: np.ndarray,
+                 width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (payment, case) pairs where a payment leaves one of the case's source accounts
+    within one of the case's windows on it (inclusive) and is not paid to another of the
+    case's own accounts (``own_keys``: ``case * width + account``, their
+    :func:`key_table` and listed accounts), each pair once, sorted by payment then case.
+    ``src``/``dst``/``ts``: payer and payee codes and times of the payments; ``w_*``: the
+    windows (account codes below ``width - 1``).
+
+    >>> rows, cases = window_pairs(
+    ...     np.array([0, 0, 1]), np.array([2, 1, 2]), np.array([5, 9, 5]),
+    ...     np.array([0, 0, 1]), np.array([1, 0, 1]), np.array([0, 0, 0]), np.array([9, 6, 9]),
+    ...     key_table(np.array([1 * 4 + 1])), np.array([1 * 4 + 1]),
+    ...     np.array([False, True, False, False]), 4)
+    >>> rows.tolist(), cases.tolist()
+    ([0, 0, 2], [0, 1, 1])
+    """
+    order = np.lexsort((w_case, w_account))              # by account, then case
+    offsets = np.zeros(width + 1, dtype=np.int64)
+    np.add.at(offsets, w_account + 1, 1)
+    offsets = np.cumsum(offsets)
+    windows = np.stack([w_case[order], w_start[order], w_end[order]], axis=1).astype(np.int64)
+    room = _windows_of(src, offsets)
+    rows, cases = _buffer(room, np.int64), _buffer(room, np.int64)
+    count = _window_pairs(src, dst, ts, offsets, windows, own_table, own_keys, own_listed,
+                          np.int64(width), rows, cases)
+    return rows[:count], cases[:count]
+
+
+@njit(cache=True, nogil=True)
+def holders(deposits, tracked_payee, src, dst, n_accounts):
+    """Per payment (in time order): whether its payer received one of the ``deposits`` (to a
+    tracked payee) before it, in one pass."""
+    m = src.shape[0]
+    first_in = np.full(n_accounts + 1, m, np.int64)
+    for r in range(m):
+        if deposits[r] and tracked_payee[r] and first_in[dst[r]] == m:
+            first_in[dst[r]] = r
+    out = np.empty(m, np.bool_)
+    for r in range(m):
+        out[r] = r > first_in[src[r]]
     return out
 
 

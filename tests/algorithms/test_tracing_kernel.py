@@ -126,3 +126,26 @@ def test_balances_in_one_pass_equal_the_entries(rows, earliest):
     assert payee.tolist() == (dst_entry >= 0).tolist()
     for got, expected in ((balance2, balance), (paid2, paid), (base2, base)):
         assert got.tobytes() == expected.tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 9)), max_size=40),
+       st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 9),
+                          st.integers(0, 9)), max_size=8),
+       st.sets(st.tuples(st.integers(0, 2), st.integers(0, 3)), max_size=4))
+def test_window_pairs_match_a_plain_join(payments, windows, own):
+    """Each (payment, case) once, by payment then case: the payment leaves an account in one
+    of the case's windows on it and does not go to another of the case's own accounts."""
+    width = 5
+    src, dst, ts = (np.array([p[i] for p in payments], dtype=np.int64) for i in range(3))
+    w_account, w_case, w_start, w_end = (np.array([w[i] for w in windows], dtype=np.int64)
+                                         for i in range(4))
+    own_keys = np.array(sorted(c * width + a for c, a in own), dtype=np.int64)
+    listed = np.zeros(width, dtype=bool)
+    listed[own_keys % width] = True
+    rows, cases = kernel.window_pairs(src, dst, ts, w_account, w_case, w_start, w_end,
+                                      kernel.key_table(own_keys), own_keys, listed, width)
+    expected = sorted({(r, c) for r, (s, d, t) in enumerate(payments)
+                       for a, c, lo, hi in windows
+                       if a == s and lo <= t <= hi and (c, d) not in own})
+    assert list(zip(rows.tolist(), cases.tolist(), strict=True)) == expected
