@@ -87,15 +87,17 @@ def generate(
 def _load(directory: Path, store_path: Path, report: Path | None, quarantine: Path | None,
           tz: str, neo4j: str | None = None) -> Any:
     from clawback.graph.open import open_store
-    from clawback.loaders.load import load_directory
+    from clawback.loaders.load import check_time_zone, load_directory, writable_file
 
+    check_time_zone(tz)
+    if report is not None:
+        writable_file(report, "the report")
     with _progress() as update, open_store(store_path, neo4j) as store:
         result = load_directory(
             directory, store, tz=tz, quarantine_path=quarantine,
             progress=lambda stage, done, total: update(stage, done / max(total, 1)),
         )
     if report is not None:
-        report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(result.to_json() + "\n", encoding="utf-8")
     store_report = Path(result.quarantine_file or "").parent / "report.json"
     if store_report.parent.is_dir():

@@ -56,7 +56,8 @@ class DataFormat(StrEnum):
 
 
 def user_errors(func: F) -> F:
-    """Turn ClawbackError into one line on stderr and exit status 1."""
+    """Turn ClawbackError (and an OSError: a file that cannot be read or written) into one
+    line on stderr and exit status 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -64,6 +65,11 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except ClawbackError as e:
             err.print(f"[bold red]error:[/] {e}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except OSError as e:  # a file the user named cannot be read or written
+            where = f": {e.filename}" if e.filename else ""
+            err.print(f"[bold red]error:[/] {e.strerror or e}{where}", highlight=False,
+                      soft_wrap=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("interrupted")

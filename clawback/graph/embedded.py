@@ -117,6 +117,8 @@ class LadybugStore(GraphStore):
         self.path = Path(path)
         self.schema = schema
         self.read_only = read_only
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path} is a file, not a store folder")
         if read_only and not (self.path / DB_FILE).exists():
             raise StoreError(f"no clawback store at {self.path} (run 'clawback load' first)")
         if not read_only:

@@ -12,9 +12,11 @@ with what the store holds, and apply the difference in one atomic write.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
+import os
 import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from clawback import __version__
-from clawback.errors import InputFileError
+from clawback.errors import ClawbackError, InputFileError
 from clawback.graph.schema import SCHEMA, Schema
 from clawback.graph.store import (
     ChangeSet,
@@ -81,6 +83,7 @@ class ElementCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0
 
 
 @dataclass
@@ -266,6 +269,7 @@ def _validate_all(raws: dict[str, RawTable], known: dict[str, pa.Array], tz: str
     """Validate table by table, handing each raw table over (``raws`` ends up empty) and
     dropping its text once validated, so that memory holds one raw table at a time."""
     valid: dict[str, ValidTable] = {}
+    rejected: dict[str, pa.Array] = {}
     total = len(raws)
     for i, table in enumerate(list(raws)):
         raw = raws.pop(table)
@@ -273,7 +277,8 @@ def _validate_all(raws: dict[str, RawTable], known: dict[str, pa.Array], tz: str
         rules = dict(_RULES.get(table, {}))
         if table == "companies":
             rules["checks"] = _company_person_clash(known["persons"])
-        vt = validate_table(raw, known, tz=tz, schema=schema, **rules)
+        vt = validate_table(raw, known, tz=tz, schema=schema, rejected=rejected, **rules)
+        rejected[table] = vt.rejected_keys
         del raw
         vt.release_raw()
         key = schema.inputs[table].key
@@ -326,10 +331,41 @@ def _diff(new: pa.Table, key: str, existing: pa.Table | None, compare: list[str]
     return new.filter(is_new), new.filter(update), int(unchanged)
 
 
+# The links a row's own columns give (a person's phone and address, a company's address): a
+# corrected row replaces them, so the ones it no longer gives are deleted. (Rows of the
+# identifiers table have no id to correct: each one only ever adds a link.)
+_DERIVED_LINKS = {"persons.phone": "persons", "persons.address": "persons",
+                  "companies.address": "companies"}
+
+
+def _redeclared(valid: Mapping[str, ValidTable], schema: Schema) -> dict[str, pa.Array]:
+    """Per derived-link source, the entities whose rows this load gives (corrected or not)."""
+    found = {}
+    for source, table in _DERIVED_LINKS.items():
+        if table in valid:
+            key = schema.inputs[table].key
+            assert key is not None
+            found[source] = pa.array(valid[table].data[key].to_numpy(dtype=object), pa.string())
+    return found
+
+
+def _stale_links(existing: pa.Table, new: pa.Table, key: str,
+                 redeclared: Mapping[str, pa.Array]) -> list[str]:
+    """The stored derived links of re-declared entities that the new rows no longer give."""
+    stale: list[str] = []
+    for source, entities in redeclared.items():
+        mask = pc.and_(pc.equal(existing["source"], source),
+                       pc.is_in(existing["from"], value_set=entities))
+        mask = pc.and_(mask, pc.invert(pc.is_in(existing[key], value_set=new[key])))
+        stale += existing.filter(mask.fill_null(False))[key].to_pylist()
+    return stale
+
+
 def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema, batch: dict,
-             spool_dir: Path) -> tuple[ChangeSet, dict[str, dict[str, ElementCounts]]]:
+             spool_dir: Path, redeclared: Mapping[str, pa.Array] | None = None
+             ) -> tuple[ChangeSet, dict[str, dict[str, ElementCounts]]]:
     """The change set, each table spooled to ``spool_dir`` as soon as it is computed, so that
-    memory holds one element type at a time."""
+    memory holds one element type at a time. ``redeclared``: :func:`_redeclared`."""
     counts: dict[str, dict[str, ElementCounts]] = {"nodes": {}, "relationships": {}}
     parked = itertools.count()
 
@@ -352,6 +388,12 @@ def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema,
     for name, rel in schema.relationships.items():
         frame = elements.take_rels(name)
         if frame is None:
+            if name == "HAS_IDENTIFIER" and redeclared and not empty:  # every link replaced
+                none = pa.table({rel.key: pa.array([], pa.string())})
+                stale = _stale_links(store.existing(name), none, rel.key, redeclared)
+                if stale:
+                    rel_changes.append(RelChanges(name, stale, []))
+                    counts["relationships"][name] = ElementCounts(deleted=len(stale))
             continue
         if not all_distinct(frame[rel.key]):
             frame = frame.drop_duplicates(rel.key, ignore_index=True)
@@ -375,12 +417,41 @@ def _changes(elements: Elements, store: GraphStore, empty: bool, schema: Schema,
                          park(writes.take(pa.array(part.index.to_numpy())), name))
                 for (a, b), part in pairs.groupby(["from_label", "to_label"], sort=True)
             ]
-        rel_changes.append(RelChanges(name, update[rel.key].to_pylist(), groups))
-        counts["relationships"][name] = ElementCounts(len(create), len(update), same)
+        stale = (_stale_links(existing, table, rel.key, redeclared)
+                 if name == "HAS_IDENTIFIER" and existing is not None and redeclared else [])
+        rel_changes.append(RelChanges(name, update[rel.key].to_pylist() + stale, groups))
+        counts["relationships"][name] = ElementCounts(len(create), len(update), same,
+                                                      len(stale))
     return ChangeSet(node_changes, rel_changes, batch), counts
 
 
 # -- the whole load ---------------------------------------------------------------------------
+def check_time_zone(tz: str) -> str:
+    """``tz`` if timestamps can be read in it (an IANA name such as ``Asia/Shanghai``, ``UTC``
+    or an offset such as ``+08:00``), else a :class:`ClawbackError` naming it."""
+    try:
+        pd.Timestamp("2000-01-01").tz_localize(tz)
+    except Exception as e:  # zoneinfo, pytz and pandas each raise their own kind
+        raise ClawbackError(f"unknown time zone {tz!r} (--tz): give an IANA name such as "
+                            "'Asia/Shanghai' or 'UTC', or an offset such as '+08:00'") from e
+    return tz
+
+
+def writable_file(path: str | Path, what: str) -> Path:
+    """``path`` as a file that can be written (not a folder; its folder made if missing):
+    checked before the store is touched, so that a load never fails after writing to it."""
+    path = Path(path)
+    if path.is_dir():
+        raise ClawbackError(f"{what} {path} is a folder: give a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ClawbackError(f"cannot write {what} {path}: {e.strerror or e}") from e
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ClawbackError(f"cannot write {what} {path}: permission denied")
+    return path
+
+
 def _batch_id(digests: Mapping[str, str], raws: Mapping[str, RawTable]) -> str:
     text = "\n".join(f"{raws[t].file_name}:{digests[t]}" for t in sorted(digests))
     return "batch-" + hashlib.sha256(text.encode()).hexdigest()[:12]
@@ -426,6 +497,9 @@ def load_directory(
     """
     directory = Path(directory)
     progress = progress or (lambda stage, done, total: None)
+    check_time_zone(tz)
+    if quarantine_path is not None:
+        writable_file(quarantine_path, "the quarantine file")
     raws, digests, ignored = _read_all(directory, schema, progress)
     encodings = {raws[t].file_name: raws[t].encoding or "" for t in raws if raws[t].encoding}
     files = {raws[t].file_name: {"sha256": digests[t], "encoding": raws[t].encoding or ""}
@@ -454,21 +528,33 @@ def load_directory(
         "software_version": __version__,
         "tables": json.dumps({t: asdict(c) for t, c in tables.items()}, sort_keys=True),
     }
-    quarantine = _quarantine_frame(valid)
-    for vt in valid.values():  # the typed rows live on in `elements`; free the copies
-        vt.release()
-    with tempfile.TemporaryDirectory(prefix="load-", dir=store.spool_directory()) as spool_dir:
-        changes, graph_counts = _changes(elements, store, empty, schema, batch, Path(spool_dir))
-        del elements
-        progress("writing to the store", 0, 1)
-        store.apply(changes)
-
     if quarantine_path is None:
         base = Path(store.location) if Path(store.location).is_dir() else directory
         quarantine_path = base / "loads" / batch_id / "quarantine.csv"
-    quarantine_path = Path(quarantine_path)
-    quarantine_path.parent.mkdir(parents=True, exist_ok=True)
-    quarantine.to_csv(quarantine_path, index=False, encoding="utf-8")
+    made = not Path(quarantine_path).parent.exists()
+    quarantine_path = writable_file(quarantine_path, "the quarantine file")
+    # written before the store is, and put in place once the store has taken the load: no
+    # quarantined row is lost to a file that cannot be written, none is left by a failed load
+    pending = quarantine_path.with_name(f".{quarantine_path.name}.{os.getpid()}.tmp")
+    _quarantine_frame(valid).to_csv(pending, index=False, encoding="utf-8")
+    redeclared = _redeclared(valid, schema)
+    for vt in valid.values():  # the typed rows live on in `elements`; free the copies
+        vt.release()
+    try:
+        with tempfile.TemporaryDirectory(prefix="load-",
+                                         dir=store.spool_directory()) as spool_dir:
+            changes, graph_counts = _changes(elements, store, empty, schema, batch,
+                                             Path(spool_dir), redeclared)
+            del elements
+            progress("writing to the store", 0, 1)
+            store.apply(changes)
+    except BaseException:
+        pending.unlink(missing_ok=True)
+        if made:
+            with contextlib.suppress(OSError):
+                quarantine_path.parent.rmdir()
+        raise
+    os.replace(pending, quarantine_path)
     progress("done", 1, 1)
     return LoadReport(
         tables=tables,

@@ -40,6 +40,8 @@ import codecs
 import csv
 import datetime as dt
 import io
+import json
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -210,17 +212,45 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
+# CJK ideographs, their punctuation and full-width forms
+_CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+# what a short GBK text read as UTF-8 turns into and real text hardly holds: control codes,
+# phonetic and combining marks, archaic or non-Russian Cyrillic, Armenian, Hebrew, Arabic...
+# (Latin letters and symbols, Greek and Russian stay likely: European names, "m²")
+_UNLIKELY = re.compile("[\u0080-\u009f\u0250-\u036f\u0460-\u2fff]")
+
+
+def _gbk_read_as_utf8(data: bytes) -> bool:
+    """Whether bytes that are valid UTF-8 are rather GBK: short GBK texts can be valid UTF-8
+    (鲁迅 is C2B3 D1B8: '³Ѹ'). Yes when the UTF-8 reading holds no CJK character but some
+    unlikely one, and the GB18030 reading's every non-ASCII character is CJK."""
+    if data.isascii():
+        return False
+    text = data.decode("utf-8")
+    if _CJK.search(text) or not _UNLIKELY.search(text):
+        return False
+    try:
+        gbk = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    wide = [c for c in gbk if ord(c) > 0x7F]
+    return bool(wide) and all(_CJK.match(c) for c in wide)
+
+
 def detect_encoding(data: bytes, *, file: str | None = None) -> str:
     """Name the text encoding of a CSV/TSV file's bytes; the whole of ``data`` must decode.
 
     Order: a byte-order mark (UTF-8 → ``"utf-8-sig"``, UTF-16 LE/BE → ``"utf-16"``); UTF-16
     without BOM when NUL bytes fall at one byte parity (→ ``"utf-16-le"``/``"utf-16-be"``);
-    strict UTF-8 (→ ``"utf-8"``, which covers plain ASCII); GB18030 (→ ``"gb18030"``, a
-    superset of GBK and GB2312). The result is a Python codec name.
+    strict UTF-8 (→ ``"utf-8"``, which covers plain ASCII), unless its reading is the gibberish
+    a short GBK text gives and the GB18030 reading is Chinese (:func:`_gbk_read_as_utf8`);
+    GB18030 (→ ``"gb18030"``, a superset of GBK and GB2312). The result is a Python codec name.
 
     Raises :class:`InputFileError` (naming ``file``) if none of them decodes the bytes.
 
     >>> detect_encoding("姓名".encode("gbk")), detect_encoding("姓名".encode("utf-8"))
+    ('gb18030', 'utf-8')
+    >>> detect_encoding("鲁迅".encode("gbk")), detect_encoding("José Müller".encode("utf-8"))
     ('gb18030', 'utf-8')
     """
     candidates: list[str]
@@ -234,6 +264,8 @@ def detect_encoding(data: bytes, *, file: str | None = None) -> str:
         candidates += ["utf-8", "gb18030"]
     for encoding in candidates:
         if _decodes(data, encoding):
+            if encoding == "utf-8" and _gbk_read_as_utf8(data):
+                return "gb18030"
             return encoding
     name = file or "the data"
     raise InputFileError(
@@ -595,6 +627,8 @@ def _canonical_strings(
             or pa.types.is_fixed_size_binary(kind)
         ):
             out = column.cast(pa.large_binary()).cast(pa.large_string())
+        elif pa.types.is_nested(kind):
+            out = _nested_text(column)
         else:
             raise InputFileError(
                 f"{file}: column {name!r} has Arrow type {kind}, which is not a plain value",
@@ -613,6 +647,22 @@ _UNITS_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 
 def _padded(values: np.ndarray, width: int) -> pa.Array:
     return pc.utf8_lpad(pc.cast(pa.array(values), pa.string()), width=width, padding="0")
+
+
+def _nested_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A list, struct or map column as text: a list of plain values joined by ``;`` (the
+    contract's form for several phones), anything else as JSON. Value by value in Python:
+    nested columns are rare and mostly extra ones."""
+
+    def text(value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, list) and not any(isinstance(v, (list, dict, tuple))
+                                               for v in value):
+            return ";".join("" if v is None else str(v) for v in value)
+        return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+    return pa.array([text(v) for v in column.to_pylist()], pa.large_string())
 
 
 def _format_timestamps(column: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -771,11 +821,9 @@ def _finish(
             column = column.cast(pa.large_string())
         values = pc.utf8_trim_whitespace(column)
         if not column_name:
-            if len(values) and pc.any(pc.not_equal(values, "")).as_py():
-                raise InputFileError(
-                    f"{name}: column {position} has data but no header name", file=name
-                )
-            continue  # an unnamed, empty column (e.g. trailing delimiters): nothing to keep
+            if not (len(values) and pc.any(pc.not_equal(values, "")).as_py()):
+                continue  # an unnamed, empty column (e.g. trailing delimiters): nothing to keep
+            column_name = f"column_{position}"  # kept as an extra column, named by place
         if column_name in frame_columns:
             raise InputFileError(
                 f"{name}: duplicate column {column_name!r}", file=name, column=column_name

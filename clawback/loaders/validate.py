@@ -9,6 +9,7 @@ defines, and finally duplicates (an exact repeat is counted, a conflicting repea
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -17,7 +18,14 @@ import pandas as pd
 import pyarrow as pa
 
 from clawback.graph.schema import SCHEMA, Column, InputTable, Schema
-from clawback.loaders.parsing import parse_dates, parse_decimals, parse_enum, parse_timestamps
+from clawback.loaders.parsing import (
+    MAX_YEAR,
+    MIN_YEAR,
+    parse_dates,
+    parse_decimals,
+    parse_enum,
+    parse_timestamps,
+)
 from clawback.loaders.readers import RawTable
 from clawback.loaders.sets import all_distinct, is_in
 
@@ -90,6 +98,8 @@ class ValidTable:
     quarantine: pd.DataFrame    # QUARANTINE_COLUMNS
     duplicates: int
     extra_columns: list[str]
+    # the ids of quarantined rows (keyed tables), for the reason of a reference to one
+    rejected_keys: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
 
     @property
     def name(self) -> str:
@@ -131,6 +141,23 @@ def _fmt(values: pd.Series) -> list[str]:
     return [repr(v) for v in values.tolist()]
 
 
+_YEAR = re.compile(r"\s*(\d{4})(?:\D|\d{4}(?:\D|$)|$)")
+
+
+def _date_reasons(what: str, values: pd.Series) -> list[str]:
+    """Why each bad date is bad: out of the accepted years (often a placeholder such as
+    0001-01-01), else unparseable. Only the (few) bad values are looked at."""
+    reasons = []
+    for v in values.tolist():
+        m = _YEAR.match(str(v))
+        year = int(m.group(1)) if m else None
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+            reasons.append(f"{what} {v!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
+        else:
+            reasons.append(f"unparseable {what} {v!r}")
+    return reasons
+
+
 def _parse_column(
     column: Column, values: pd.Series, raw: RawTable, tz: str, issues: Issues,
     out: dict[str, object], schema: Schema,
@@ -144,14 +171,12 @@ def _parse_column(
     if kind == "date":
         parsed, bad = parse_dates(values, excel=raw.excel)
         out[name] = parsed
-        issues.add(np.flatnonzero(bad), name,
-                   [f"unparseable date {v}" for v in _fmt(values[bad])])
+        issues.add(np.flatnonzero(bad), name, _date_reasons("date", values[bad]))
         return
     if kind == "timestamp":
         utc, local_date, bad = parse_timestamps(values, tz=tz, excel=raw.excel)
         out[name], out["date"] = utc, local_date
-        issues.add(np.flatnonzero(bad), name,
-                   [f"unparseable date-time {v}" for v in _fmt(values[bad])])
+        issues.add(np.flatnonzero(bad), name, _date_reasons("date-time", values[bad]))
         return
     if kind in {"decimal", "fraction"}:
         number, bad = parse_decimals(values)
@@ -198,6 +223,7 @@ def validate_table(
     checks: Callable[[pd.DataFrame, pd.DataFrame, Issues], None] | None = None,
     dedupe_key: Callable[[pd.DataFrame, pd.DataFrame], tuple[pd.Series, pd.DataFrame]]
     | None = None,
+    rejected: Mapping[str, pa.Array] | None = None,
 ) -> ValidTable:
     """Validate one raw table against the schema.
 
@@ -205,6 +231,8 @@ def validate_table(
     problems (it sees the raw and the typed frames). ``dedupe_key(data, raw_good)`` gives the
     natural key of tables without an id column and the content that two rows with that key must
     share to be exact duplicates (default: the table's key column and the whole raw row).
+    ``rejected``: the ids of the rows other tables quarantined (:attr:`ValidTable.rejected_keys`),
+    named as such in the reason of a reference to one.
     """
     spec: InputTable = schema.inputs[raw.table]
     frame = raw.frame
@@ -232,10 +260,15 @@ def validate_table(
     raw_values = pd.DataFrame(values)
     if checks is not None:
         checks(raw_values, data, issues)
-    _check_references(spec, raw_values, known, issues)
+    _check_references(spec, raw_values, known, issues, rejected or {})
 
     bad = issues.bad_positions()
     good = np.setdiff1d(np.arange(n), bad, assume_unique=True)
+    rejected_keys = pa.array([], pa.string())
+    if spec.key and len(bad):
+        ids = raw_values[spec.key]
+        rejected_keys = pa.array(ids.iloc[bad][~ids.iloc[bad].isin(ids.iloc[good])]
+                                 .to_numpy(dtype=object), pa.string())
     data = data.iloc[good].reset_index(drop=True)
     raw_good = frame.iloc[good].reset_index(drop=True)
 
@@ -257,7 +290,7 @@ def validate_table(
             "file": raw.file_name,
         })], ignore_index=True).sort_values("row", kind="stable", ignore_index=True)
     return ValidTable(raw=raw, data=data, quarantine=quarantine, duplicates=duplicates,
-                      extra_columns=extra_columns)
+                      extra_columns=extra_columns, rejected_keys=rejected_keys)
 
 
 def _extra_json(frame: pd.DataFrame, extra_columns: list[str]) -> pd.Series:
@@ -272,7 +305,8 @@ def _extra_json(frame: pd.DataFrame, extra_columns: list[str]) -> pd.Series:
 
 
 def _check_references(
-    spec: InputTable, values: pd.DataFrame, known: KnownIds, issues: Issues
+    spec: InputTable, values: pd.DataFrame, known: KnownIds, issues: Issues,
+    rejected: Mapping[str, pa.Array],
 ) -> None:
     for column in spec.columns.values():
         if not column.ref:
@@ -282,11 +316,18 @@ def _check_references(
         defined = np.zeros(len(series), dtype=bool)
         for table in column.ref:
             defined |= is_in(series, known[table])
-        dangling = np.flatnonzero(present & ~defined)
+        dangling = present & ~defined
+        set_aside = np.zeros(len(series), dtype=bool)
+        for table in column.ref:
+            if table in rejected and len(rejected[table]):
+                set_aside |= dangling & is_in(series, rejected[table])
         tables = " or ".join(column.ref)
-        issues.add(dangling, column.name,
-                   [f"{column.name} {v} is not defined by any {tables} row"
-                    for v in _fmt(series.iloc[dangling])])
+        at = np.flatnonzero(dangling & ~set_aside)
+        issues.add(at, column.name, [f"{column.name} {v} is not defined by any {tables} row"
+                                     for v in _fmt(series.iloc[at])])
+        at = np.flatnonzero(set_aside)
+        issues.add(at, column.name, [f"{column.name} {v} is defined only by a quarantined "
+                                     f"{tables} row" for v in _fmt(series.iloc[at])])
 
 
 def _dedupe(

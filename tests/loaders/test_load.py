@@ -317,3 +317,36 @@ def test_a_later_load_may_reference_what_the_store_holds(tmp_path):
                            "RETURN p.person_id AS holder, a.account_id AS cash").to_dicts()
         assert cash == [{"holder": "P1", "cash": "cash:A1"}]
         assert store.counts()["nodes"]["Person"] == 2
+
+
+def _links(store: LadybugStore) -> list[tuple[str, str, str]]:
+    return sorted(
+        (r["who"], r["kind"], r["value"]) for r in store.query(
+            "MATCH (e)-[l:HAS_IDENTIFIER]->(i:Identifier) "
+            "RETURN e.person_id AS who, l.kind AS kind, i.normalized AS value").to_dicts())
+
+
+def test_a_corrected_row_replaces_the_links_its_columns_gave(tmp_path):
+    """A person's phone and address links follow the row: a corrected row drops the ones it
+    no longer gives (else two people would keep sharing an old phone: a false hidden tie);
+    links from the identifiers table, which have no id to correct, stay."""
+    first = write_input(tmp_path / "first", {
+        "persons": "person_id,name,phone,address\nP1,A,13800000000,深圳\nP2,B,13800000000,深圳\n",
+        "identifiers": "entity_id,kind,value\nP2,device,D-1\n",
+    })
+    phone_changed = write_input(tmp_path / "second", {
+        "persons": "person_id,name,phone,address\nP2,B,13700000000,深圳\n",
+    })
+    all_gone = write_input(tmp_path / "third", {"persons": "person_id,name\nP1,A\n"})
+    with LadybugStore(tmp_path / "store") as store:
+        load_directory(first, store)
+        report = load_directory(phone_changed, store)
+        assert report.graph["relationships"]["HAS_IDENTIFIER"].deleted == 1
+        links = _links(store)
+        assert ("P2", "phone", "13800000000") not in links
+        assert ("P2", "phone", "13700000000") in links
+        assert ("P2", "device", "D-1") in links and ("P1", "phone", "13800000000") in links
+        report = load_directory(all_gone, store)        # no link at all in this load
+        assert report.graph["relationships"]["HAS_IDENTIFIER"].deleted == 2
+        assert [who for who, _, _ in _links(store)] == ["P2", "P2", "P2"]
+        assert load_directory(all_gone, store).graph["relationships"] == {}

@@ -276,10 +276,11 @@ def test_duplicate_header_is_an_error(tmp_path: Path, header: str) -> None:
     assert info.value.file == "persons.csv"
 
 
-def test_empty_header_name_with_data_is_an_error(tmp_path: Path) -> None:
+def test_data_under_an_empty_header_name_is_kept_by_its_place(tmp_path: Path) -> None:
+    """Unknown columns are never an error (the contract): one without a name gets its place."""
     path = write(tmp_path / "persons.csv", "id,,name\n1,x,2\n")
-    with pytest.raises(InputFileError, match="column 2 has data but no header name"):
-        read_table("persons", path)
+    assert read_table("persons", path).frame.to_dict("list") == {
+        "id": ["1"], "column_2": ["x"], "name": ["2"]}
 
 
 def test_unnamed_empty_columns_are_dropped(tmp_path: Path) -> None:
@@ -415,14 +416,6 @@ def test_parquet_typed_columns_become_canonical_strings(tmp_path: Path) -> None:
     }
 
 
-def test_parquet_nested_column_is_an_error(tmp_path: Path) -> None:
-    path = tmp_path / "t.parquet"
-    pq.write_table(pa.table({"id": ["1"], "tags": pa.array([["a", "b"]])}), path)
-    with pytest.raises(InputFileError, match="tags") as info:
-        read_table("t", path)
-    assert info.value.column == "tags"
-
-
 def test_parquet_duplicate_column_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "t.parquet"
     pq.write_table(pa.Table.from_arrays([pa.array(["1"]), pa.array(["2"])], ["id", "id"]), path)
@@ -516,15 +509,14 @@ def test_xlsx_cells_become_canonical_strings(tmp_path: Path) -> None:
     }
 
 
-def test_xlsx_data_under_no_header_is_an_error(tmp_path: Path) -> None:
+def test_xlsx_data_under_no_header_is_kept_by_its_place(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     workbook = openpyxl.Workbook()
     workbook.active.append(["id"])
     workbook.active.append(["1", "stray"])
     path = tmp_path / "t.xlsx"
     workbook.save(path)
-    with pytest.raises(InputFileError, match="column 2 has data but no header name"):
-        read_table("t", path)
+    assert read_table("t", path).frame.to_dict("list") == {"id": ["1"], "column_2": ["stray"]}
 
 
 def test_xlsx_empty_sheet_is_an_error(tmp_path: Path) -> None:
@@ -600,3 +592,22 @@ def test_frame_dtype_is_pandas_string(tmp_path: Path) -> None:
     for column in raw.frame.columns:
         assert isinstance(raw.frame[column].dtype, pd.StringDtype)
     assert (raw.frame["person_id"] == "007").tolist() == [True, False]
+
+
+def test_parquet_nested_columns_become_text(tmp_path: Path) -> None:
+    """A list of plain values reads as the contract's `;`-separated form (several phones);
+    structs and nested lists as JSON; missing stays missing."""
+    path = tmp_path / "persons.parquet"
+    pq.write_table(pa.table({
+        "person_id": ["P1", "P2"],
+        "phone": pa.array([["13800000000", "13900000000"], None], pa.list_(pa.string())),
+        "tags": pa.array([{"a": 1, "b": "红"}, {"a": None, "b": None}],
+                         pa.struct([("a", pa.int64()), ("b", pa.string())])),
+        "matrix": pa.array([[[1, 2]], []], pa.list_(pa.list_(pa.int64()))),
+    }), path)
+    assert read_table("persons", path).frame.to_dict("list") == {
+        "person_id": ["P1", "P2"],
+        "phone": ["13800000000;13900000000", ""],
+        "tags": ['{"a": 1, "b": "红"}', '{"a": null, "b": null}'],
+        "matrix": ["[[1, 2]]", ""],
+    }
