@@ -1,11 +1,13 @@
 """Scoring quality on a portfolio from an independently written generator.
 
-    .venv/bin/python benchmarks/bench_blind.py [--cases 600] [--seed 11]
+    .venv/bin/python benchmarks/bench_blind.py [--cases 600] [--seed 11] [--generator b]
 
 benchmarks/blind_portfolio.py was written from the public input contract and the law only,
 by an author who had not seen clawback's generator, signals or weights: good figures here are
 not just figures tuned to our own data. Generates, loads into a temporary embedded store,
 scores and prints AUC, precision@k and the triage of honest debtors and evaders (labels.csv).
+``--generator b`` uses benchmarks/blind_portfolio_b.py instead, a second generator written the
+same way by another author (session 9; its honest debtors lead busy family lives).
 """
 
 from __future__ import annotations
@@ -32,10 +34,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=600)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--generator", choices=["a", "b"], default="a")
     args = parser.parse_args()
+    script = "blind_portfolio.py" if args.generator == "a" else "blind_portfolio_b.py"
     with tempfile.TemporaryDirectory() as tmp:
         portfolio = Path(tmp) / "portfolio"
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "blind_portfolio.py"),
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / script),
                         str(portfolio), "--cases", str(args.cases), "--seed", str(args.seed)],
                        check=True, capture_output=True)
         with LadybugStore(Path(tmp) / "store") as store:

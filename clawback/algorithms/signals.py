@@ -457,9 +457,12 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     Per related party: the window total, less what continues the debtor's own pre-window
     payments to that party (their monthly rate over the year before, with 50 % headroom) or
     stays within support (memo says support, medical or living costs, and the monthly rate is
-    within 30 % of the debtor's own income). The excess counts, weighted by the tie's strength.
+    within 30 % of the debtor's own income) or that the party paid on to medical care
+    (:func:`_paid_on_to_care`). The excess counts, weighted by the tie's strength.
     """
     r = _related_out(ctx)
+    # money into the debtor's own company buys the debtor shares, which stay in the estate
+    r = r[~r["path"].astype(str).str.startswith("self>").to_numpy(bool)]
     ctx.cache["beyond_support"] = pd.DataFrame(columns=["case_id", "amount", "evidence"])
     if r.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
@@ -510,8 +513,9 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     lent = lender.assign(cents=_cents(lender["amount"])).groupby(
         ["case_id", "src_holder"])["cents"].sum() / 100.0
     owed = np.nan_to_num(lent.reindex(pd.MultiIndex.from_frame(agg[keys])).to_numpy(float))
+    care = _paid_on_to_care(ctx, window).reindex(pd.MultiIndex.from_frame(agg[keys]))
     agg["amount"] = (agg["total"] - np.maximum(continued, support) - customary
-                     - owed).clip(lower=0.0)
+                     - owed - np.nan_to_num(care.to_numpy(float))).clip(lower=0.0)
     agg = agg[agg["amount"] > 0]
     # the evidence of what is left: the window's transfers of those pairs, in id order
     rows = window[[*keys, "transfer_id"]].merge(agg[keys], on=keys)
@@ -533,6 +537,31 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
                     for m, w, c, p, n in zip(money, who, agg["category"], agg["path"], agg["n"],
                                              strict=True)], index=agg.index)
     return _hits(agg, "S01", en, zh, "gratuitous_transfer")
+
+
+# names of hospitals, clinics and other medical providers
+_CARE = r"医院|卫生院|卫生服务|诊所|门诊|医疗|药房|药店|hospital|clinic|medical|pharmacy|health"
+
+
+def _paid_on_to_care(ctx: Context, window: pd.DataFrame) -> pd.Series:
+    """Per (case, party): what the party paid medical providers (by their names) within 30
+    days after receiving the debtor's money, the provider's payments counted once. A parent's
+    hospital bill paid through the parent is support (Civil Code 1067), not concealment."""
+    companies = ctx.data.companies
+    care = companies.loc[companies["name"].astype(str).str.contains(
+        _CARE, case=False, regex=True).to_numpy(bool), "company_id"]
+    keys = ["case_id", "dst_holder"]
+    if care.empty or window.empty:
+        return pd.Series(dtype=float, index=pd.MultiIndex.from_arrays([[], []], names=keys))
+    t = ctx.data.transfers
+    paid = t.loc[_isin(t["dst_holder"], care) & _isin(t["src_holder"], window["dst_holder"]),
+                 ["transfer_id", "src_holder", "amount", "date"]]
+    got = window[[*keys, "date"]].merge(paid, left_on="dst_holder", right_on="src_holder",
+                                        suffixes=("", "_care"))
+    got = got[(got["date_care"] >= got["date"])
+              & (got["date_care"] <= got["date"] + pd.Timedelta(days=30))]
+    got = got.drop_duplicates([*keys, "transfer_id"])
+    return got.groupby(keys)["amount"].sum()
 
 
 def _names_of(ctx: Context, parties: set[str]) -> dict[str, str]:
@@ -646,6 +675,9 @@ def nominee_purchases(ctx: Context) -> pd.DataFrame:
     t = titles.merge(ctx.ties, left_on="to_party", right_on="party_id", how="inner")
     t = t.merge(ctx.cases, on="debtor_id", how="inner")
     t = t[(t["date"] >= t["window_start"] - pd.DateOffset(months=3)) & (t["date"] <= t["end"])]
+    # a title the debtor gave up is a conveyance (S02's), not a purchase with the debtor's
+    # money: the relative paying the debtor the price is the sale itself
+    t = t[t["from_party"].isna() | (t["from_party"] != t["debtor_id"])]
     if t.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     # only the cases with such a title: a merge copies and hashes every row it is given
@@ -705,7 +737,10 @@ def nominee_purchases(ctx: Context) -> pd.DataFrame:
 def divorce_transfers(ctx: Context) -> pd.DataFrame:
     """S04: a divorce in the look-back window (or the year before it) with money or property
     going to the former spouse from six months before the divorce on (Marriage and Family
-    Interpretation II Art. 3: the property clauses can be revoked)."""
+    Interpretation II Art. 3: the property clauses can be revoked). A division is not a gift
+    as far as the former spouse paid the debtor for it (a compensation, 折价款): what came back
+    from them over the same time is netted out; child support the memo names, within 30 % of
+    the debtor's monthly income a payment (Civil Code 1085), is not counted."""
     ex = ctx.ties[(ctx.ties["category"] == "former_spouse") & ctx.ties["until"].notna()]
     ex = ex.merge(ctx.cases, on="debtor_id")
     ex = ex[(ex["until"] >= ex["window_start"] - pd.DateOffset(years=1))
@@ -716,9 +751,13 @@ def divorce_transfers(ctx: Context) -> pd.DataFrame:
     ex = ex.assign(from_date=from_date)
     out = ctx.out
     o = out.loc[_pairs_in([out["case_id"], out["dst_holder"]], [ex["case_id"], ex["party_id"]]),
-                ["case_id", "transfer_id", "dst_holder", "amount", "date"]]
+                ["case_id", "transfer_id", "dst_holder", "amount", "date", "memo"]]
     money = ex.merge(o, left_on=["case_id", "party_id"], right_on=["case_id", "dst_holder"])
     money = money[(money["date"] >= money["from_date"]) & (money["date"] <= money["end"])]
+    income = money["case_id"].map(ctx.income).astype(float).fillna(0.0)
+    support = (_memo_has(money["memo"].astype(object).fillna(""), SUPPORT_WORDS).to_numpy(bool)
+               & (money["amount"] <= 0.3 * income).to_numpy(bool))
+    money = money[~support]
     money = money.assign(value=money["amount"], evidence=money["transfer_id"])
     titles = ctx.data.titles.dropna(subset=["from_party"])
     prop = ex.merge(titles, left_on=["debtor_id", "party_id"],
@@ -733,15 +772,29 @@ def divorce_transfers(ctx: Context) -> pd.DataFrame:
         return pd.DataFrame(columns=HIT_COLUMNS)
     g = _agg_joined(both.sort_values("evidence"), ["case_id", "party_id"], "evidence",
                     "evidence", amount=("value", "sum")).reset_index()
-    g = g.merge(ex[["case_id", "party_id", "until", "claim", "claim_currency"]],
+    g = g.merge(ex[["case_id", "party_id", "until", "from_date", "end", "claim",
+                    "claim_currency"]],
                 on=["case_id", "party_id"]).rename(columns={"party_id": "party",
                                                             "claim_currency": "currency"})
+    i = ctx.inflow
+    back = g.merge(i.loc[_pairs_in([i["case_id"], i["src_holder"]], [g["case_id"], g["party"]]),
+                         ["case_id", "src_holder", "amount", "date"]],
+                   left_on=["case_id", "party"], right_on=["case_id", "src_holder"],
+                   suffixes=("", "_back"))
+    back = back[(back["date"] >= back["from_date"]) & (back["date"] <= back["end"])]
+    returned = back.groupby(["case_id", "party"])["amount_back"].sum()
+    g["amount"] = (g["amount"] - np.nan_to_num(returned.reindex(
+        pd.MultiIndex.from_frame(g[["case_id", "party"]])).to_numpy(float))).clip(lower=0.0)
+    g = g[g["amount"] > 0]
+    if g.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
     g["strength"] = _materiality(g["amount"], g["claim"], 0.2)
     return _emit(g, ctx, "S04", "divorce_division",
         lambda r: (f"divorced {r['party_name']} on {_day(r['until'])}, then {r['money']} in "
-                   f"money and property went to the former spouse"),
+                   f"money and property went to the former spouse (net of what they paid "
+                   "back)"),
         lambda r: (f"{_day(r['until'])}与{r['party_name']}离婚，前后向前配偶转移资金及财产"
-                   f"{r['money']}"))
+                   f"{r['money']}（已扣除对方支付的款项）"))
 
 
 def relative_shells(ctx: Context) -> pd.DataFrame:
@@ -795,7 +848,10 @@ def _fresh_companies(ctx: Context) -> pd.DataFrame:
 
 
 def _family_shells(ctx: Context) -> pd.DataFrame:
-    aff = ctx.ties[ctx.ties["category"] == "affiliate"]
+    # the debtor's own companies are not the family's: the debtor's shares stay in the estate
+    # (money moved on from them to relatives is traced, S08)
+    aff = ctx.ties[(ctx.ties["category"] == "affiliate")
+                   & ~ctx.ties["path"].astype(str).str.startswith("self>").to_numpy(bool)]
     comp = ctx.data.companies[["company_id", "incorporation_date"]]
     aff = aff.merge(comp, left_on="party_id", right_on="company_id").merge(ctx.cases,
                                                                          on="debtor_id")

@@ -22,7 +22,8 @@ EXPECTED = {
     "D01": "S01", "D02": None, "D03": "S02", "D04": "S04", "D05": "S06", "D06": "S08",
     "D07": "S09", "D08": "S05", "D09": "S03", "D10": "S11", "D11": None, "D12": None,
     "D13": "S13", "D14": "S13", "D15": "S13", "D16": "S14", "D17": None, "D18": None,
-    "D19": "S12", "D20": "S12", "D21": "S12", "D22": "S13",
+    "D19": "S12", "D20": "S12", "D21": "S12", "D22": "S13", "D23": None, "D24": None,
+    "D25": None, "D26": None,
 }
 
 
@@ -256,4 +257,37 @@ def build(directory: Path, *, jurisdiction: str = "CN-SZ", extra_unrelated: bool
             b = p.person(f"V{k}", f"无关乙{k}")
             p.tie(f"U{k}", f"V{k}", "spouse", "spouse")
             p.pay(a, b, 99_000 + k, "2024-02-02", "转账")
+    # D23 (honest): divorced in October 2023; the former spouse keeps the flat and pays the
+    # debtor its value (a division, not a gift); child support of 3,000 a month after
+    x23 = p.person("X23", "前配偶二十三")
+    p.tie("D23", "X23", "former_spouse", "former_spouse", "2010-01-01", "2023-10-01")
+    p.properties.append(("PR23", "real_estate", "1000000"))
+    p.titles.append(("PR23", "", "D23", "2012-05-01", "700000", "700000"))
+    p.titles.append(("PR23", "D23", "X23", "2023-10-20", "1000000", "1000000"))
+    p.pay(x23, "A-D23", 1_000_000, "2023-11-01", "折价款")
+    for day in _months(date(2023, 11, 1), date(2024, 6, 1)):
+        p.pay("A-D23", x23, 3_000, day, "抚养费")
+
+    # D24 (honest): a mother's hospital bill, paid through her (no memo on the debtor's side)
+    m24 = p.person("M24", "母亲二十四")
+    p.tie("D24", "M24", "parent", "child")
+    p.pay("A-D24", m24, 80_000, "2024-02-10")
+    p.pay(m24, hospital, 78_000, "2024-02-12", "住院押金")
+
+    # D25 (honest): a new company of the debtor's own after the failure, paid its capital
+    own = p.company("C25", "深圳市重新开始贸易有限公司", "2023-09-01")
+    p.roles.append(("D25", "C25", "shareholder", "1", "2023-09-01"))
+    p.pay("A-D25", own, 100_000, "2023-09-20", "实缴出资")
+
+    # D26 (honest): sells a flat to a brother at its value; a festival red envelope to him
+    # shortly before (the brother paying the debtor is the sale, not a purchase with the
+    # debtor's money)
+    b26 = p.person("B26", "弟弟二十六")
+    p.tie("D26", "B26", "sibling", "sibling")
+    p.properties.append(("PR26", "real_estate", "800000"))
+    p.titles.append(("PR26", "", "D26", "2015-05-01", "600000", "600000"))
+    p.titles.append(("PR26", "D26", "B26", "2024-01-15", "800000", "800000"))
+    p.pay("A-D26", b26, 30_000, "2023-12-20", "红包")
+    p.pay(b26, "A-D26", 800_000, "2024-01-15", "购房款")
+
     return p.write(directory)
