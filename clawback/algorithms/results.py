@@ -12,6 +12,8 @@ rules versions. :func:`scored` loads a valid set or computes and saves a new one
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
 import shutil
@@ -48,10 +50,21 @@ def store_fingerprint(store: GraphStore) -> str:
     return store.fingerprint()
 
 
+@functools.cache
+def scoring_code() -> str:
+    """A hash of the scoring code (the sources of :mod:`clawback.algorithms`): results a
+    different version of it computed are stale even where the release number is the same (a
+    checkout updated in place)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def _identity(fingerprint: str, seed: int, trace_rule: str) -> dict[str, Any]:
     return {"store_fingerprint": fingerprint, "seed": seed, "trace_rule": trace_rule,
             "software_version": __version__, "weights_version": weights()["version"],
-            "rules_version": legal.RULES_VERSION}
+            "rules_version": legal.RULES_VERSION, "scoring_code": scoring_code()}
 
 
 def save_result(result: ScoreResult, directory: str | Path, fingerprint: str) -> Path:

@@ -38,6 +38,8 @@ HIT_COLUMNS = ["case_id", "signal", "strength", "amount", "explanation_en", "exp
 SUPPORT_WORDS = ("生活费", "赡养", "抚养", "孝敬", "学费", "医药", "医疗", "住院", "看病",
                  "家用", "support", "alimony", "tuition", "medical", "hospital", "allowance")
 REPAYMENT_WORDS = ("还款", "还钱", "归还", "借款", "repay", "loan")
+REPAID_WORDS = ("还款", "还钱", "归还", "偿还", "repay")
+"""Memos that say a debt is repaid (借款, "loan", may as well be lending)."""
 CHAIN = "→"
 """Joins the transfer ids of one traced chain in the evidence (ids themselves may hold '>')."""
 CUSTOMARY_WORDS = ("红包", "压岁", "过年", "春节", "中秋", "节日", "生日", "份子", "礼金", "随礼",
@@ -47,6 +49,9 @@ is not a loan, and one back is not its repayment)."""
 _log = logging.getLogger(__name__)
 
 GIFT_WORDS = ("赠与", "赠送", "赠予", "馈赠", "无偿", "gift", "donation")
+PAY_WORDS = ("工资", "薪", "奖金", "劳务费", "报销", "分红", "salary", "payroll", "wage", "bonus",
+             "owner draw", "reimburse", "dividend")
+"""Memos of pay (a company paying its owner or employee): earned, never a loan to repay."""
 
 
 @dataclass
@@ -488,7 +493,8 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     inflow = ctx.inflow
     loans = inflow[inflow["related"].to_numpy(bool)
                    & (inflow["date"] <= inflow["end"]).to_numpy(bool)
-                   & ~_memo_has(inflow["memo"], SUPPORT_WORDS + CUSTOMARY_WORDS).to_numpy(bool)]
+                   & ~_memo_has(inflow["memo"], SUPPORT_WORDS + CUSTOMARY_WORDS
+                                + PAY_WORDS).to_numpy(bool)]
     backed = loans.assign(cents=_cents(loans["amount"])).groupby(
         ["case_id", "src_holder"])["cents"].sum()
     backed.index.names = keys
@@ -739,8 +745,9 @@ def divorce_transfers(ctx: Context) -> pd.DataFrame:
     going to the former spouse from six months before the divorce on (Marriage and Family
     Interpretation II Art. 3: the property clauses can be revoked). A division is not a gift
     as far as the former spouse paid the debtor for it (a compensation, 折价款): what came back
-    from them over the same time is netted out; child support the memo names, within 30 % of
-    the debtor's monthly income a payment (Civil Code 1085), is not counted."""
+    from them over the same time is netted out; child support (Civil Code 1085) is not
+    counted: a month's payments within 30 % of the debtor's monthly income, or payments the
+    memo calls support, each within it."""
     ex = ctx.ties[(ctx.ties["category"] == "former_spouse") & ctx.ties["until"].notna()]
     ex = ex.merge(ctx.cases, on="debtor_id")
     ex = ex[(ex["until"] >= ex["window_start"] - pd.DateOffset(years=1))
@@ -754,9 +761,13 @@ def divorce_transfers(ctx: Context) -> pd.DataFrame:
                 ["case_id", "transfer_id", "dst_holder", "amount", "date", "memo"]]
     money = ex.merge(o, left_on=["case_id", "party_id"], right_on=["case_id", "dst_holder"])
     money = money[(money["date"] >= money["from_date"]) & (money["date"] <= money["end"])]
-    income = money["case_id"].map(ctx.income).astype(float).fillna(0.0)
-    support = (_memo_has(money["memo"].astype(object).fillna(""), SUPPORT_WORDS).to_numpy(bool)
-               & (money["amount"] <= 0.3 * income).to_numpy(bool))
+    income = money["case_id"].map(ctx.income).astype(float).fillna(0.0).to_numpy(float)
+    month = money["date"].to_numpy("datetime64[M]")
+    monthly = money.groupby([money["case_id"].to_numpy(), money["party_id"].to_numpy(), month]
+                            )["amount"].transform("sum").to_numpy(float)
+    support = (monthly <= 0.3 * income) | (
+        _memo_has(money["memo"].astype(object).fillna(""), SUPPORT_WORDS).to_numpy(bool)
+        & (money["amount"].to_numpy(float) <= 0.3 * income))
     money = money[~support]
     money = money.assign(value=money["amount"], evidence=money["transfer_id"])
     titles = ctx.data.titles.dropna(subset=["from_party"])
@@ -1047,7 +1058,8 @@ def _private_preferences(ctx: Context) -> pd.DataFrame:
 
 def _related_preferences(ctx: Context) -> pd.DataFrame:
     """Repayments to related creditors: the memo says repayment, or the party had lent the
-    debtor money before the window (then at most what was lent counts). Support and customary
+    debtor money before the window (then at most what was lent counts; pay — a salary from
+    the debtor's company — is not a loan). Support and customary
     gifts are not repayments (family money flows both ways), and what continues the debtor's
     own payments to the party in the year before the window (with 50 % headroom) is the
     ordinary course of an old arrangement, not a preference."""
@@ -1059,16 +1071,22 @@ def _related_preferences(ctx: Context) -> pd.DataFrame:
     if r.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     said = _memo_has(r["memo"], REPAYMENT_WORDS)
+    # the debtor's own company: money into it is the owner's loan or capital (a claim and
+    # shares the estate keeps), a preference only where the memo says it repays one
+    own = r["path"].astype(str).str.startswith("self>").to_numpy(bool)
+    said = said & (~own | _memo_has(r["memo"], REPAID_WORDS).to_numpy(bool))
     r = r[said | ~_memo_has(r["memo"], SUPPORT_WORDS + CUSTOMARY_WORDS)]
     said = said.loc[r.index]
     inflow = ctx.inflow
     loans = inflow.loc[inflow["related"].to_numpy(bool)
-                       & ~_memo_has(inflow["memo"], SUPPORT_WORDS + CUSTOMARY_WORDS).to_numpy(bool),
+                       & ~_memo_has(inflow["memo"], SUPPORT_WORDS + CUSTOMARY_WORDS
+                                    + PAY_WORDS).to_numpy(bool),
                        ["case_id", "src_holder", "amount", "date", "preference_start"]]
     loans = loans[loans["date"] < loans["preference_start"]]
     owed = loans.groupby(["case_id", "src_holder"])["amount"].sum()
     owed.index.names = keys
-    lent = pd.MultiIndex.from_frame(r[keys]).isin(owed.index)
+    lent = (pd.MultiIndex.from_frame(r[keys]).isin(owed.index)
+            & ~r["path"].astype(str).str.startswith("self>").to_numpy(bool))
     r = r[said.to_numpy(bool) | lent].assign(said=said[said.to_numpy(bool) | lent])
     if r.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
