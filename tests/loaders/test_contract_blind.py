@@ -9,59 +9,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-_EXE = ROOT / ".venv" / "bin" / "clawback"
-CLI = [str(_EXE)] if _EXE.exists() else [sys.executable, "-m", "clawback.cli"]
+from tests.loaders.blackbox import cli, write_table
 
 PERSON_COLS = ["person_id", "name"]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _env() -> dict:
-    env = dict(os.environ)
-    for k in ("CLAWBACK_STORE", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
-        env.pop(k, None)
-    env["PYTHONHASHSEED"] = "0"
-    return env
-
-
-def cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        CLI + [str(a) for a in args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=ROOT,
-        env=_env(),
-    )
-
-
-def csv_text(header, rows, sep=",") -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=sep, lineterminator="\n")
-    w.writerow(header)
-    for r in rows:
-        w.writerow(r)
-    return buf.getvalue()
-
-
-def write_table(d: Path, name: str, header, rows, encoding="utf-8", sep=",", ext="csv",
-                bom: bytes = b"") -> Path:
-    d.mkdir(parents=True, exist_ok=True)
-    p = d / f"{name}.{ext}"
-    p.write_bytes(bom + csv_text(header, rows, sep).encode(encoding))
-    return p
 
 
 class Load:
