@@ -649,6 +649,7 @@ def conveyances(ctx: Context) -> pd.DataFrame:
     t = t[_in(t, "window_start")]
     t = t.merge(ctx.ties, left_on=["debtor_id", "to_party"], right_on=["debtor_id", "party_id"],
                 how="left")
+    t = _through_straw_buyers(t, titles, ctx.ties)
     value = t["market_value"].fillna(0.0) * t["share"].fillna(1.0)
     price = t["price"].fillna(0.0)
     ratio = np.where(value > 0, price / value.where(value > 0, 1.0), 1.0)
@@ -662,11 +663,49 @@ def conveyances(ctx: Context) -> pd.DataFrame:
     gift = t["price"].fillna(0.0) <= 0
     weight = np.where(gift, 1.0, np.where(t["category"].notna(), t["strength"].fillna(0.6), 0.6))
     t = t.assign(strength=_materiality(t["amount"], t["claim"], 0.25) * weight,
-                 evidence=t["title_transfer_id"], party=t["to_party"],
+                 evidence=t["title_transfer_id"] + t["onward_id"].fillna(""),
+                 party=t["onward_party"].fillna(t["to_party"]),
                  currency=t["claim_currency"], gift=t["price"].fillna(0.0) <= 0)
     rules = np.where(t["gift"], "gratuitous_transfer", "below_value_sale")
     return _emit(t, ctx, "S02", pd.Series(rules, index=t.index), _conveyance_en,
                  _conveyance_zh, related=t["category"].notna())
+
+
+STRAW_DAYS = 365
+"""A title the debtor conveyed to someone unrelated who conveyed it on to one of the debtor's
+related parties within this many days went, in substance, to that party (S02)."""
+
+
+def _through_straw_buyers(t: pd.DataFrame, titles: pd.DataFrame, ties: pd.DataFrame
+                          ) -> pd.DataFrame:
+    """The debtor's conveyances to unrelated buyers that passed the property on to a related
+    party of the debtor within :data:`STRAW_DAYS`: their tie becomes that party's (the path
+    names the buyer in between), ``onward_party`` the party and ``onward_id`` the second
+    title, joined to the first in the evidence. The price judged is still what the debtor got
+    (EBL 31: an indirect transfer to an insider is judged as a direct one)."""
+    t = t.assign(onward_party=pd.Series(None, index=t.index, dtype=object),
+                 onward_id=pd.Series(None, index=t.index, dtype=object))
+    straw = t[t["category"].isna()]
+    if straw.empty:
+        return t
+    later = titles[["property_id", "from_party", "to_party", "date", "title_transfer_id"]].rename(
+        columns={"from_party": "via", "to_party": "final", "date": "date2",
+                 "title_transfer_id": "tid2"})
+    m = straw[["title_transfer_id", "property_id", "to_party", "date", "debtor_id"]].reset_index(
+        ).merge(later, left_on=["property_id", "to_party"], right_on=["property_id", "via"])
+    m = m[(m["date2"] > m["date"]) & (m["date2"] <= m["date"] + pd.Timedelta(days=STRAW_DAYS))]
+    m = m.merge(ties[["debtor_id", "party_id", "category", "path", "strength"]],
+                left_on=["debtor_id", "final"], right_on=["debtor_id", "party_id"])
+    if m.empty:
+        return t
+    m = m.sort_values(["index", "date2", "tid2"], kind="stable").drop_duplicates("index")
+    at = m["index"].to_numpy()
+    t.loc[at, "category"] = m["category"].to_numpy()
+    t.loc[at, "path"] = (m["to_party"] + " (straw buyer)>" + m["path"].astype(str)).to_numpy()
+    t.loc[at, "strength"] = m["strength"].to_numpy()
+    t.loc[at, "onward_party"] = m["final"].to_numpy()
+    t.loc[at, "onward_id"] = (CHAIN + m["tid2"]).to_numpy()
+    return t
 
 
 def nominee_purchases(ctx: Context) -> pd.DataFrame:

@@ -23,7 +23,7 @@ EXPECTED = {
     "D07": "S09", "D08": "S05", "D09": "S03", "D10": "S11", "D11": None, "D12": None,
     "D13": "S13", "D14": "S13", "D15": "S13", "D16": "S14", "D17": None, "D18": None,
     "D19": "S12", "D20": "S12", "D21": "S12", "D22": "S13", "D23": None, "D24": None,
-    "D25": None, "D26": None,
+    "D25": None, "D26": None, "D27": "S02",
 }
 
 
@@ -289,5 +289,17 @@ def build(directory: Path, *, jurisdiction: str = "CN-SZ", extra_unrelated: bool
     p.titles.append(("PR26", "D26", "B26", "2024-01-15", "800000", "800000"))
     p.pay("A-D26", b26, 30_000, "2023-12-20", "红包")
     p.pay(b26, "A-D26", 800_000, "2024-01-15", "购房款")
+
+    # D27: a flat sold to a stranger at 80 % of its value (a price S02 lets pass to a
+    # stranger), who conveys it on to the debtor's sister three months later: a straw buyer
+    y27 = p.person("Y27", "买受人二十七")
+    s27 = p.person("S27", "姐姐二十七")
+    p.tie("D27", "S27", "sibling", "sibling")
+    p.properties.append(("PR27", "real_estate", "1000000"))
+    p.titles.append(("PR27", "", "D27", "2016-05-01", "600000", "600000"))
+    p.titles.append(("PR27", "D27", "Y27", "2023-11-01", "800000", "1000000"))
+    p.titles.append(("PR27", "Y27", "S27", "2024-02-01", "800000", "1000000"))
+    p.pay(y27, "A-D27", 800_000, "2023-11-01", "购房款")
+    p.pay(s27, y27, 800_000, "2024-02-01", "购房款")
 
     return p.write(directory)

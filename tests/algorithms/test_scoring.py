@@ -82,6 +82,11 @@ def test_known_amounts_and_evidence(result, data):
     assert hits.loc[("K06", "S08")]["amount"] == pytest.approx(195_000)   # the smaller leg
     assert hits.loc[("K07", "S09")]["amount"] == pytest.approx(300_000)
     assert hits.loc[("K09", "S03")]["amount"] == pytest.approx(300_000)
+    straw = hits.loc[("K27", "S02")]                  # through a straw buyer, to the sister
+    assert straw["amount"] == pytest.approx(200_000)
+    assert straw["evidence"] == "PR27@2023-11-01:D27>Y27#→PR27@2024-02-01:Y27>S27#"
+    assert "to 姐姐二十七 (close: Y27 (straw buyer)>sibling) for 80% of its value" in (
+        straw["explanation_en"])
     assert hits.loc[("K05", "S07")]["evidence"].count(";") == 9            # ten withdrawals
     # every evidence id is a real transfer or title-transfer id
     known = set(data.transfers["transfer_id"]) | set(data.titles["title_transfer_id"])
