@@ -448,6 +448,17 @@ def _hits(frame: pd.DataFrame, signal: str, en: pd.Series, zh: pd.Series,
     })
 
 
+def _own_company(path: pd.Series) -> np.ndarray:
+    """Whether each tie is to a company the debtor holds, leads or directs (path ``self>``):
+    not a related party for the signals of transfers to relatives (the debtor's shares or
+    claims stay in the estate). On a categorical, decided once per category."""
+    if isinstance(path.dtype, pd.CategoricalDtype):
+        cats = np.asarray(path.cat.categories.astype(str).str.startswith("self>"), dtype=bool)
+        codes = path.cat.codes.to_numpy()
+        return (codes >= 0) & np.append(cats, False)[codes]
+    return path.astype(str).str.startswith("self>").to_numpy(bool) & path.notna().to_numpy()
+
+
 def _related_out(ctx: Context) -> pd.DataFrame:
     """Debtors' outflows to related parties (not to their own accounts), with the tie
     (``party_id``, ``category``, ``path``, ``strength``)."""
@@ -467,7 +478,7 @@ def related_transfers(ctx: Context) -> pd.DataFrame:
     """
     r = _related_out(ctx)
     # money into the debtor's own company buys the debtor shares, which stay in the estate
-    r = r[~r["path"].astype(str).str.startswith("self>").to_numpy(bool)]
+    r = r[~_own_company(r["path"])]
     ctx.cache["beyond_support"] = pd.DataFrame(columns=["case_id", "amount", "evidence"])
     if r.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
@@ -901,7 +912,7 @@ def _family_shells(ctx: Context) -> pd.DataFrame:
     # the debtor's own companies are not the family's: the debtor's shares stay in the estate
     # (money moved on from them to relatives is traced, S08)
     aff = ctx.ties[(ctx.ties["category"] == "affiliate")
-                   & ~ctx.ties["path"].astype(str).str.startswith("self>").to_numpy(bool)]
+                   & ~_own_company(ctx.ties["path"])]
     comp = ctx.data.companies[["company_id", "incorporation_date"]]
     aff = aff.merge(comp, left_on="party_id", right_on="company_id").merge(ctx.cases,
                                                                          on="debtor_id")
@@ -1112,7 +1123,7 @@ def _related_preferences(ctx: Context) -> pd.DataFrame:
     said = _memo_has(r["memo"], REPAYMENT_WORDS)
     # the debtor's own company: money into it is the owner's loan or capital (a claim and
     # shares the estate keeps), a preference only where the memo says it repays one
-    own = r["path"].astype(str).str.startswith("self>").to_numpy(bool)
+    own = _own_company(r["path"])
     said = said & (~own | _memo_has(r["memo"], REPAID_WORDS).to_numpy(bool))
     r = r[said | ~_memo_has(r["memo"], SUPPORT_WORDS + CUSTOMARY_WORDS)]
     said = said.loc[r.index]
@@ -1125,7 +1136,7 @@ def _related_preferences(ctx: Context) -> pd.DataFrame:
     owed = loans.groupby(["case_id", "src_holder"])["amount"].sum()
     owed.index.names = keys
     lent = (pd.MultiIndex.from_frame(r[keys]).isin(owed.index)
-            & ~r["path"].astype(str).str.startswith("self>").to_numpy(bool))
+            & ~_own_company(r["path"]))
     r = r[said.to_numpy(bool) | lent].assign(said=said[said.to_numpy(bool) | lent])
     if r.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
@@ -1153,9 +1164,10 @@ def _related_preferences(ctx: Context) -> pd.DataFrame:
 
 def related_share(ctx: Context) -> pd.DataFrame:
     """S10: the share of the debtor's outflows in the window (own accounts excluded) that went
-    to related parties or cash; counted above one half, and above the debtor's own share in
-    the year before the window (plus 15 points): a debtor who always lived on cash, or always
-    kept the family, does not change habits on the eve of the filing."""
+    to related parties (not the debtor's own companies) or cash; counted above one half, and
+    above the debtor's own share in the year before the window (plus 15 points): a debtor who
+    always lived on cash, or always kept the family, does not change habits on the eve of the
+    filing."""
     out = ctx.out
     # on arrays, summed per case by bincount (a filtered copy of the flows, millions of rows
     # by two dozen columns, was the scoring's peak memory); cents sum exactly in any order
@@ -1163,7 +1175,10 @@ def related_share(ctx: Context) -> pd.DataFrame:
     keep = ~out["own"].to_numpy(bool) | cash
     ci = out["ci"].to_numpy()[keep]
     cents = _cents(out["amount"].to_numpy(float)[keep])
-    rel = np.where(out["related"].to_numpy(bool)[keep] | cash[keep], cents, 0.0)
+    # the debtor's own companies are not relatives: paying one's failing business is not
+    # moving money to the family
+    related = out["related"].to_numpy(bool) & ~_own_company(out["path"])
+    rel = np.where(related[keep] | cash[keep], cents, 0.0)
     date = out["date"].to_numpy()[keep]
     before = ((date >= out["baseline_start"].to_numpy()[keep])
               & (date < out["window_start"].to_numpy()[keep]))

@@ -275,9 +275,10 @@ def build(directory: Path, *, jurisdiction: str = "CN-SZ", extra_unrelated: bool
     p.pay(m24, hospital, 78_000, "2024-02-12", "住院押金")
 
     # D25 (honest): a new company of the debtor's own after the failure, paid its capital
+    # (most of the window's outflows: not money to relatives, S10)
     own = p.company("C25", "深圳市重新开始贸易有限公司", "2023-09-01")
     p.roles.append(("D25", "C25", "shareholder", "1", "2023-09-01"))
-    p.pay("A-D25", own, 100_000, "2023-09-20", "实缴出资")
+    p.pay("A-D25", own, 300_000, "2023-09-20", "实缴出资")
 
     # D26 (honest): sells a flat to a brother at its value; a festival red envelope to him
     # shortly before (the brother paying the debtor is the sale, not a purchase with the
